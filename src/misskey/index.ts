@@ -1,0 +1,5 @@
+/**
+ * streamrx/misskey (filled by its issue).
+ * @module streamrx/misskey
+ */
+export {};

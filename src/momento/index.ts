@@ -1,0 +1,5 @@
+/**
+ * streamrx/momento (filled by its issue).
+ * @module streamrx/momento
+ */
+export {};

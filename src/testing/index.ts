@@ -1,0 +1,13 @@
+/**
+ * streamrx/testing: in-process emulators of the three services, builders of typed test values, and
+ * marble-testing helpers.
+ *
+ * @example
+ * ```ts
+ * import { startMisskeyEmulator } from 'streamrx/testing';
+ * ```
+ * @module streamrx/testing
+ */
+export * from './mixi2/index.js';
+export * from './misskey/index.js';
+export * from './momento/index.js';

@@ -1,0 +1,2 @@
+// Emulator of misskey (filled by its issue).
+export {};

@@ -1,0 +1,2 @@
+// Emulator of mixi2 (filled by its issue).
+export {};

@@ -1,0 +1,2 @@
+// Emulator of momento (filled by its issue).
+export {};
