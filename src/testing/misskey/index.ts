@@ -1,2 +1,15 @@
-// Emulator of misskey (filled by its issue).
-export {};
+/**
+ * Misskey emulator: `/streaming` WebSocket + `POST /api/*` on 127.0.0.1, reproducing Misskey 2026.3.2's
+ * frames, with fault controls; `protocol: 'legacy'` speaks the seed document's stream API and capture.
+ *
+ * @example
+ * ```ts
+ * import { startMisskeyEmulator } from 'streamrx/testing';
+ * const emulator = await startMisskeyEmulator({ protocol: 'legacy' });
+ * ```
+ */
+export { startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions, type MisskeyEmulatorStats } from './emulator.js';
+export { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './builders.js';
+export type { NoteDraft } from './world.js';
+export type { RecordedApiCall } from './http-api.js';
+export { aidGenerator } from './ids.js';

@@ -1,0 +1,56 @@
+import type { Channels, Endpoints, StreamEvents, api, entities } from 'misskey-js';
+
+/** Every channel name Misskey's streaming API knows, as typed by `misskey-js`. */
+export type ChannelName = keyof Channels;
+
+/** The `connect` params of channel `C` (`null`/`undefined` for channels without params). */
+export type ChannelParams<C extends ChannelName> = Channels[C]['params'];
+
+type EventsOf<C extends ChannelName> = Channels[C]['events'];
+type PayloadOf<E> = E extends (payload: infer P) => void ? P : E extends () => void ? undefined : E;
+
+/**
+ * One message of channel `C`: a discriminated union on `type` (the channel event name) whose `body` is
+ * that event's payload, e.g. `{ type: 'note', body: Note }` for timelines.
+ */
+export type ChannelMessage<C extends ChannelName> = {
+  [E in keyof EventsOf<C> & string]: { type: E; body: PayloadOf<EventsOf<C>[E]> };
+}[keyof EventsOf<C> & string];
+
+/** What channel `C` accepts through `ch` messages (`never` for channels that accept nothing). */
+export type ChannelOutbound<C extends ChannelName> = Channels[C]['receives'] extends null
+  ? never
+  : { [T in keyof Channels[C]['receives'] & string]: { type: T; body: Channels[C]['receives'][T] } }[keyof Channels[C]['receives'] & string];
+
+/** The `noteUpdated` event of the current protocol, as `misskey-js` types it. */
+export type NoteUpdatedEvent = PayloadOf<StreamEvents['noteUpdated']>;
+
+/**
+ * One update of a followed note: the current protocol's `noteUpdated` deltas (`reacted`, `unreacted`,
+ * `pollVoted`, `deleted`), the server's experimental `updated` (text edit, not typed by misskey-js), or,
+ * on the legacy protocol, a `snapshot` carrying the whole note from a `note-updated` frame.
+ */
+export type NoteUpdate =
+  | NoteUpdatedEvent
+  | { id: string; type: 'updated'; body: { cw: string | null; text: string } }
+  | { id: string; type: 'snapshot'; body: { note: entities.Note } };
+
+/** Names of the server-wide broadcast events. */
+export type BroadcastType = 'emojiAdded' | 'emojiUpdated' | 'emojiDeleted' | 'announcementCreated';
+
+/** One broadcast: `{ type, body }` with the payload `misskey-js` types for that event. */
+export type BroadcastMessage = {
+  [T in BroadcastType]: { type: T; body: PayloadOf<StreamEvents[T]> };
+}[BroadcastType];
+
+/** Every HTTP API endpoint name, as typed by `misskey-js`. */
+export type EndpointName = keyof Endpoints;
+
+/** The request body of endpoint `E` (without the credential `i`). */
+export type EndpointParams<E extends EndpointName> = Endpoints[E]['req'];
+
+/** The response of endpoint `E` for params `P` (resolves misskey-js's `$switch` responses). */
+export type EndpointResponse<E extends EndpointName, P extends EndpointParams<E> = EndpointParams<E>> = api.SwitchCaseResponseType<E, P>;
+
+/** A note as the server packs it. */
+export type Note = entities.Note;

@@ -1,0 +1,104 @@
+import type { EmulatedUser } from './builders.js';
+import { misskeyErrors, type EmulatedHttpAnswer } from './errors.js';
+import { noteVisibilities, timelineOfEndpoint, type PageQuery } from './store.js';
+import type { MisskeyWorld } from './world.js';
+
+type Params = Record<string, unknown>;
+type Handler = (world: MisskeyWorld, params: Params, user: EmulatedUser | undefined) => EmulatedHttpAnswer;
+
+const ok = (body: unknown): EmulatedHttpAnswer => ({ status: 200, body });
+const noContent: EmulatedHttpAnswer = { status: 204 };
+
+function requireUser(user: EmulatedUser | undefined, run: (user: EmulatedUser) => EmulatedHttpAnswer): EmulatedHttpAnswer {
+  return user ? run(user) : misskeyErrors.credentialRequired();
+}
+
+function noteIdOf(params: Params): string | EmulatedHttpAnswer {
+  const noteId = params['noteId'];
+  return typeof noteId === 'string' ? noteId : misskeyErrors.invalidParam('#/properties/noteId/type', 'must be string');
+}
+
+function pageQueryOf(params: Params): PageQuery | EmulatedHttpAnswer {
+  const limit = params['limit'] ?? 10;
+  if (typeof limit !== 'number' || !Number.isInteger(limit)) return misskeyErrors.invalidParam('#/properties/limit/type', 'must be integer');
+  if (limit > 100) return misskeyErrors.invalidParam('#/properties/limit/maximum', 'must be <= 100');
+  if (limit < 1) return misskeyErrors.invalidParam('#/properties/limit/minimum', 'must be >= 1');
+  const query: PageQuery = { limit };
+  if (typeof params['sinceId'] === 'string') query.sinceId = params['sinceId'];
+  if (typeof params['untilId'] === 'string') query.untilId = params['untilId'];
+  return query;
+}
+
+const createNote: Handler = (world, params, user) =>
+  requireUser(user, (me) => {
+    const visibility = params['visibility'] ?? 'public';
+    if (!noteVisibilities.includes(visibility as never)) return misskeyErrors.invalidParam('#/properties/visibility/enum', 'must be equal to one of the allowed values');
+    const poll = params['poll'] as { choices?: unknown } | undefined;
+    const note = world.createNote(me.id, {
+      text: typeof params['text'] === 'string' ? params['text'] : null,
+      cw: typeof params['cw'] === 'string' ? params['cw'] : null,
+      visibility: visibility as never,
+      visibleUserIds: Array.isArray(params['visibleUserIds']) ? (params['visibleUserIds'] as string[]) : [],
+      replyId: typeof params['replyId'] === 'string' ? params['replyId'] : null,
+      renoteId: typeof params['renoteId'] === 'string' ? params['renoteId'] : null,
+      poll: poll && Array.isArray(poll.choices) ? { choices: poll.choices.map(String) } : null,
+    });
+    return ok({ createdNote: world.pack(note) });
+  });
+
+const withNote =
+  (run: (world: MisskeyWorld, noteId: string, params: Params, user: EmulatedUser) => EmulatedHttpAnswer): Handler =>
+  (world, params, user) =>
+    requireUser(user, (me) => {
+      const noteId = noteIdOf(params);
+      if (typeof noteId !== 'string') return noteId;
+      return world.store.notes.has(noteId) ? run(world, noteId, params, me) : misskeyErrors.noSuchNote();
+    });
+
+const timeline =
+  (endpoint: string): Handler =>
+  (world, params, user) => {
+    const kind = timelineOfEndpoint[endpoint] ?? 'global';
+    if ((kind === 'home' || kind === 'hybrid') && !user) return misskeyErrors.credentialRequired();
+    const query = pageQueryOf(params);
+    if ('status' in query) return query;
+    return ok(world.store.page(kind, user?.id, query).map((n) => world.pack(n)));
+  };
+
+/** The endpoints the emulator implements, by name. */
+export const emulatedEndpoints: Readonly<Record<string, Handler>> = {
+  'notes/create': createNote,
+  'notes/delete': withNote((world, noteId) => (world.deleteNote(noteId), noContent)),
+  'notes/show': (world, params) => {
+    const noteId = noteIdOf(params);
+    if (typeof noteId !== 'string') return noteId;
+    const note = world.store.notes.get(noteId);
+    return note ? ok(world.pack(note)) : misskeyErrors.noSuchNote();
+  },
+  'notes/reactions/create': withNote((world, noteId, params, me) => {
+    const reaction = typeof params['reaction'] === 'string' ? params['reaction'] : '👍';
+    world.react(noteId, me.id, reaction);
+    return noContent;
+  }),
+  'notes/reactions/delete': withNote((world, noteId, _params, me) => (world.unreact(noteId, me.id), noContent)),
+  'notes/polls/vote': withNote((world, noteId, params, me) => (world.vote(noteId, me.id, Number(params['choice'])), noContent)),
+  'notes/timeline': timeline('notes/timeline'),
+  'notes/local-timeline': timeline('notes/local-timeline'),
+  'notes/hybrid-timeline': timeline('notes/hybrid-timeline'),
+  'notes/global-timeline': timeline('notes/global-timeline'),
+  'following/create': (world, params, user) =>
+    requireUser(user, (me) => {
+      const target = world.store.users.get(String(params['userId']));
+      if (!target) return misskeyErrors.invalidParam('#/properties/userId', 'no such user');
+      world.store.follow(me.id, target.id);
+      return ok(world.userLite(target.id));
+    }),
+  i: (world, _params, user) => requireUser(user, (me) => ok({ ...world.userLite(me.id), isAdmin: false, isModerator: false })),
+  meta: () => ok({ name: 'streamrx emulator', version: '2026.3.2' }),
+};
+
+/** Runs an endpoint as `user`; `undefined` when no such endpoint exists. */
+export function callEndpoint(world: MisskeyWorld, endpoint: string, params: Params, user: EmulatedUser | undefined): EmulatedHttpAnswer | undefined {
+  const handler = emulatedEndpoints[endpoint];
+  return handler ? handler(world, params, user) : undefined;
+}

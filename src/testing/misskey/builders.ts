@@ -1,0 +1,93 @@
+import type { entities } from 'misskey-js';
+
+/** A user known to the emulator, with the token that authenticates as them. */
+export interface EmulatedUser {
+  id: string;
+  username: string;
+  token: string;
+}
+
+/** A note as the emulator stores it (packed on the way out). */
+export interface StoredNote {
+  id: string;
+  createdAt: string;
+  userId: string;
+  text: string | null;
+  cw: string | null;
+  visibility: entities.Note['visibility'];
+  visibleUserIds: string[];
+  replyId: string | null;
+  renoteId: string | null;
+  reactions: Map<string, string>;
+  poll: { choices: string[]; votes: number[]; voters: Map<string, number> } | null;
+}
+
+/**
+ * Packs a user as Misskey 2026.3.2 embeds it in notes (the `UserLite` shape of the captured frames).
+ *
+ * @example
+ * ```ts
+ * buildUserLite({ id: 'u1', username: 'admin', token: 't' }, 'http://127.0.0.1:3000');
+ * ```
+ */
+export function buildUserLite(user: EmulatedUser, origin: string): entities.UserLite {
+  return {
+    id: user.id,
+    name: null,
+    username: user.username,
+    host: null,
+    avatarUrl: `${origin}/identicon/${user.username}@${new URL(origin).host}`,
+    avatarBlurhash: null,
+    avatarDecorations: [],
+    isBot: false,
+    isCat: false,
+    emojis: {},
+    onlineStatus: 'online',
+    badgeRoles: [],
+  } as entities.UserLite;
+}
+
+/**
+ * Packs a stored note in the shape of the notes captured from Misskey 2026.3.2 (`note` channel events and
+ * `notes/create`'s `createdNote`).
+ *
+ * @example
+ * ```ts
+ * const frame = { type: 'channel', body: { id: 'c1', type: 'note', body: buildNote(note, author, origin) } };
+ * ```
+ */
+export function buildNote(note: StoredNote, author: EmulatedUser, origin: string): entities.Note {
+  const reactions: Record<string, number> = {};
+  for (const reaction of note.reactions.values()) reactions[reaction] = (reactions[reaction] ?? 0) + 1;
+  const packed: Record<string, unknown> = {
+    id: note.id,
+    createdAt: note.createdAt,
+    userId: note.userId,
+    user: buildUserLite(author, origin),
+    text: note.text,
+    cw: note.cw,
+    visibility: note.visibility,
+    localOnly: false,
+    reactionAcceptance: null,
+    renoteCount: 0,
+    repliesCount: 0,
+    reactionCount: note.reactions.size,
+    reactions,
+    reactionEmojis: {},
+    fileIds: [],
+    files: [],
+    replyId: note.replyId,
+    renoteId: note.renoteId,
+    clippedCount: 0,
+  };
+  if (note.visibility === 'specified') packed['visibleUserIds'] = note.visibleUserIds;
+  if (note.poll) {
+    packed['hasPoll'] = true;
+    packed['poll'] = {
+      multiple: false,
+      expiresAt: null,
+      choices: note.poll.choices.map((text, i) => ({ text, votes: note.poll?.votes[i] ?? 0, isVoted: false })),
+    };
+  }
+  return packed as unknown as entities.Note;
+}

@@ -1,0 +1,317 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { entities } from 'misskey-js';
+import { WebSocketServer } from 'ws';
+import { callEndpoint } from './api-endpoints.js';
+import type { EmulatedUser } from './builders.js';
+import { misskeyErrors } from './errors.js';
+import { EmulatedHttpApi, type RecordedApiCall } from './http-api.js';
+import { EmulatedStreamConnection, frameText, type StreamConnectionHost } from './stream-connection.js';
+import { MisskeyWorld, type NoteDraft } from './world.js';
+
+/** Options of {@link startMisskeyEmulator}. */
+export interface MisskeyEmulatorOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
+  port?: number;
+  /**
+   * `'current'`: the protocol of Misskey 2026.3.2 (§9 of the fact sheet). `'legacy'`: additionally the seed
+   * document's stream API (`api` → `api-res:<id>` with `{res}` or `{e}`) and note capture (`capture`/`decapture` →
+   * `note-updated` with the whole note) instead of `subNote`/`noteUpdated`; channels work as in the current protocol.
+   * @default 'current'
+   */
+  protocol?: 'current' | 'legacy';
+  /** Users and their tokens. @default admin (token "admin-token") and alice (token "alice-token") */
+  users?: ReadonlyArray<{ username: string; token: string }>;
+  /** Channels one socket may hold; further `connect`s are ignored silently (some servers enforce 32). @default Infinity */
+  maxChannelsPerConnection?: number;
+  /** Interval of the server's protocol pings and of its dead-socket sweep, in ms. @default 60000 */
+  pingIntervalMs?: number;
+  /** A socket whose last pong is older than this is terminated, in ms. @default 120000 */
+  pongTimeoutMs?: number;
+  /** Keep every client→server frame and HTTP call for inspection (turn off for benchmarks). @default true */
+  record?: boolean;
+}
+
+/** Counts of what the emulator holds right now, for leak checks. */
+export interface MisskeyEmulatorStats {
+  /** Open `/streaming` sockets. */
+  connections: number;
+  /** Connected channels over all sockets. */
+  channels: number;
+  /** Subscribed notes over all sockets (one per note per socket, whatever its reference count). */
+  noteSubscriptions: number;
+  /** Sum of the per-socket note reference counts. */
+  noteReferences: number;
+  /** Legacy captures over all sockets. */
+  captures: number;
+  /** Legacy stream API requests held by {@link MisskeyEmulator.holdStreamApi}. */
+  heldStreamApi: number;
+}
+
+/** A running Misskey emulator and its controls. */
+export interface MisskeyEmulator {
+  /** `http://127.0.0.1:<port>`: what a client takes as `origin`. */
+  readonly origin: string;
+  readonly port: number;
+  /** The emulated users by username. */
+  readonly users: Readonly<Record<string, EmulatedUser>>;
+  /** Every frame clients sent (parsed JSON objects), when recording. */
+  readonly received: unknown[];
+  /** Every HTTP API call, when recording. */
+  readonly apiCalls: RecordedApiCall[];
+  /** WebSocket upgrades accepted so far. */
+  readonly upgrades: number;
+  /** Frames of one `type` the clients sent, when recording. */
+  receivedOfType(type: string): Array<{ type: string; body?: unknown; [key: string]: unknown }>;
+  /** Posts a note as `username` and fans it out to the timeline channels. */
+  createNote(username: string, draft?: NoteDraft): entities.Note;
+  react(noteId: string, username: string, reaction: string): void;
+  unreact(noteId: string, username: string): void;
+  vote(noteId: string, username: string, choice: number): void;
+  /** Edits a note: sends the server's experimental `updated` event. */
+  updateNote(noteId: string, text: string, cw?: string | null): void;
+  deleteNote(noteId: string): void;
+  follow(followerUsername: string, followeeUsername: string): void;
+  /** Sends a broadcast frame (`emojiAdded`, `emojiUpdated`, `emojiDeleted`, `announcementCreated`) to every socket. */
+  broadcast(type: string, body: unknown): void;
+  /** Sends a channel event to every channel named `channelName`. */
+  emit(channelName: string, type: string, body: unknown): void;
+  /** Sends a raw text frame (anything, JSON or not) to every socket. */
+  sendRaw(text: string): void;
+  /** Kills every open socket without a close frame (the client sees 1006). */
+  dropConnections(): void;
+  /** Refuses further upgrades with this HTTP status (401, 403, 500, …); `null` accepts again. */
+  refuseUpgrades(status: number | null): void;
+  /** Makes every open socket silent: nothing is sent, nothing read, no pings; new sockets are normal. */
+  stall(): void;
+  /** Answers the next `calls` HTTP calls of `endpoint` with 429 and `Retry-After`. */
+  rateLimit(endpoint: string, options?: { retryAfterSec?: number; calls?: number }): void;
+  /** Answers the next `times` HTTP calls of `endpoint` with `status` (500 INTERNAL_ERROR body by default). */
+  failEndpoint(endpoint: string, options?: { status?: number; times?: number }): void;
+  /** Holds legacy stream API requests instead of answering them. */
+  holdStreamApi(): void;
+  /** Answers every held legacy request, in arrival order or shuffled, and stops holding. */
+  releaseStreamApi(options?: { shuffle?: boolean }): void;
+  /** Sends `count` pre-framed copies of `message` to every channel named `channelName`; resolves when written. */
+  floodChannel(channelName: string, message: { type: string; body: unknown }, count: number): Promise<number>;
+  /** Sends `count` pre-framed frames cycling through `frames` to every socket; resolves when written. */
+  floodFrames(frames: readonly string[], count: number): Promise<void>;
+  stats(): MisskeyEmulatorStats;
+  /** Stops the server and kills every socket. */
+  close(): Promise<void>;
+}
+
+const defaultUsers = [
+  { username: 'admin', token: 'admin-token' },
+  { username: 'alice', token: 'alice-token' },
+];
+
+function refuseUpgrade(socket: Duplex, status: number): void {
+  const reason = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error';
+  const auth = status === 401 ? 'WWW-Authenticate: Bearer realm="Misskey", error="invalid_token", error_description="Failed to authenticate"\r\n' : '';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${auth}Content-Length: 0\r\nConnection: close\r\n\r\n`);
+}
+
+function tokenOf(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7);
+  return url.searchParams.has('i') ? (url.searchParams.get('i') ?? '') : undefined;
+}
+
+function repeatFrames(frames: readonly Buffer[], count: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < count; i++) parts.push(frames[i % frames.length] as Buffer);
+  return Buffer.concat(parts);
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}
+
+/**
+ * Starts a Misskey emulator on 127.0.0.1: `/streaming` WebSocket and `POST /api/<endpoint>` reproducing the
+ * frames observed on Misskey 2026.3.2 (`connect`/`connected` with `pong`, silent rejection, `ch`, `subNote`
+ * reference counts, `noteUpdated`, broadcasts, 401 on a bad upgrade token), with controls to post, react,
+ * delete, broadcast and inject faults. `protocol: 'legacy'` adds the seed document's stream API and capture.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startMisskeyEmulator();
+ * const client = misskey({ origin: emulator.origin, token: emulator.users.admin.token });
+ * client.channel('localTimeline').subscribe((m) => console.log(m.body.text));
+ * emulator.createNote('alice', { text: 'hello' });
+ * await emulator.close();
+ * ```
+ */
+export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {}): Promise<MisskeyEmulator> {
+  const { port = 0, protocol = 'current', maxChannelsPerConnection = Infinity, pingIntervalMs = 60_000, pongTimeoutMs = 120_000, record = true } = options;
+  const legacy = protocol === 'legacy';
+  const world = new MisskeyWorld(legacy);
+  const users: Record<string, EmulatedUser> = {};
+  for (const { username, token } of options.users ?? defaultUsers) {
+    const user = { id: world.nextId(), username, token };
+    users[username] = user;
+    world.store.addUser(user);
+  }
+  const userNamed = (username: string): EmulatedUser => {
+    const user = users[username];
+    if (!user) throw new Error(`no such emulated user: ${username}`);
+    return user;
+  };
+  const http = new EmulatedHttpApi(world, record);
+  const received: unknown[] = [];
+  let refusal: number | null = null;
+  let upgrades = 0;
+  let held: Array<() => void> | undefined;
+
+  const host: StreamConnectionHost = {
+    legacy,
+    maxChannelsPerConnection,
+    record: (frame) => {
+      if (record) received.push(frame);
+    },
+    streamApi: (connection, id, endpoint, data) => {
+      const answer = () => {
+        const params = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+        const result = callEndpoint(world, endpoint, params, connection.user) ?? misskeyErrors.unknownRoute(endpoint);
+        const ok = result.status < 300;
+        const error = (result.body as { error?: unknown } | undefined)?.error ?? result.body;
+        connection.send({ type: `api-res:${id}`, body: ok ? { res: result.body ?? null } : { e: error } });
+      };
+      if (held) held.push(answer);
+      else answer();
+    },
+    channelMessage: (connection, channelId, name, type) => {
+      if ((name === 'serverStats' || name === 'queueStats') && type === 'requestLog') {
+        connection.send({ type: 'channel', body: { id: channelId, type: 'statsLog', body: [] } });
+      }
+    },
+  };
+
+  const wss = new WebSocketServer({ noServer: true });
+  const server: Server = createServer((req, res) => void http.handle(req, res));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    if (url.pathname !== '/streaming') return refuseUpgrade(socket, 400);
+    if (refusal !== null) return refuseUpgrade(socket, refusal);
+    const token = tokenOf(req, url);
+    const user = token === undefined ? undefined : world.store.usersByToken.get(token);
+    if (token !== undefined && !user) return refuseUpgrade(socket, 401);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      upgrades += 1;
+      const connection = new EmulatedStreamConnection(ws, user, host);
+      world.connections.add(connection);
+      ws.on('close', () => world.connections.delete(connection));
+      ws.on('error', () => ws.terminate());
+    });
+  });
+  const sweep = setInterval(() => {
+    for (const connection of world.connections) {
+      if (connection.stalled) continue;
+      if (Date.now() - connection.lastPongAt > pongTimeoutMs) connection.ws.terminate();
+      else connection.ws.ping();
+    }
+  }, pingIntervalMs);
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  world.origin = `http://127.0.0.1:${boundPort}`;
+
+  const noteIdChecked = (noteId: string, done: boolean, what: string): void => {
+    if (!done) throw new Error(`${what} had no effect on note ${noteId}`);
+  };
+
+  return {
+    origin: world.origin,
+    port: boundPort,
+    users,
+    received,
+    apiCalls: http.calls,
+    get upgrades() {
+      return upgrades;
+    },
+    receivedOfType: (type) => received.filter((f) => (f as { type?: unknown }).type === type) as never,
+    createNote: (username, draft = {}) => world.pack(world.createNote(userNamed(username).id, draft)),
+    react: (noteId, username, reaction) => noteIdChecked(noteId, world.react(noteId, userNamed(username).id, reaction), 'react'),
+    unreact: (noteId, username) => noteIdChecked(noteId, world.unreact(noteId, userNamed(username).id), 'unreact'),
+    vote: (noteId, username, choice) => noteIdChecked(noteId, world.vote(noteId, userNamed(username).id, choice), 'vote'),
+    updateNote: (noteId, text, cw = null) => noteIdChecked(noteId, world.updateNote(noteId, text, cw), 'update'),
+    deleteNote: (noteId) => noteIdChecked(noteId, world.deleteNote(noteId), 'delete'),
+    follow: (a, b) => world.store.follow(userNamed(a).id, userNamed(b).id),
+    broadcast: (type, body) => world.broadcast(type, body),
+    emit: (channelName, type, body) => world.emit(channelName, type, body),
+    sendRaw: (text) => {
+      for (const connection of world.connections) connection.send(text);
+    },
+    dropConnections: () => {
+      for (const connection of world.connections) connection.ws.terminate();
+    },
+    refuseUpgrades: (status) => {
+      refusal = status;
+    },
+    stall: () => {
+      for (const connection of world.connections) {
+        connection.stalled = true;
+        (connection.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      }
+    },
+    rateLimit: (endpoint, { retryAfterSec = 3, calls = 1 } = {}) => {
+      http.faults.set(endpoint, { remaining: calls, answer: () => misskeyErrors.rateLimited(retryAfterSec) });
+    },
+    failEndpoint: (endpoint, { status = 500, times = 1 } = {}) => {
+      http.faults.set(endpoint, { remaining: times, answer: () => ({ ...misskeyErrors.internal(), status }) });
+    },
+    holdStreamApi: () => {
+      held ??= [];
+    },
+    releaseStreamApi: ({ shuffle: reorder = false } = {}) => {
+      const answers = held ?? [];
+      held = undefined;
+      for (const answer of reorder ? shuffle(answers) : answers) answer();
+    },
+    floodChannel: async (channelName, message, count) => {
+      let written = 0;
+      const writes: Promise<void>[] = [];
+      for (const connection of world.connections) {
+        for (const id of connection.channelIdsNamed(channelName)) {
+          const frame = frameText(JSON.stringify({ type: 'channel', body: { id, type: message.type, body: message.body } }));
+          writes.push(connection.writeRaw(repeatFrames([frame], count)));
+          written += count;
+        }
+      }
+      await Promise.all(writes);
+      return written;
+    },
+    floodFrames: async (frames, count) => {
+      const framed = frames.map(frameText);
+      const bytes = repeatFrames(framed, count);
+      await Promise.all([...world.connections].map((c) => c.writeRaw(bytes)));
+    },
+    stats: () => {
+      const stats: MisskeyEmulatorStats = { connections: world.connections.size, channels: 0, noteSubscriptions: 0, noteReferences: 0, captures: 0, heldStreamApi: held?.length ?? 0 };
+      for (const connection of world.connections) {
+        stats.channels += connection.channels.size;
+        stats.noteSubscriptions += connection.noteRefs.size;
+        for (const count of connection.noteRefs.values()) stats.noteReferences += count;
+        stats.captures += connection.captures.size;
+      }
+      return stats;
+    },
+    close: async () => {
+      clearInterval(sweep);
+      for (const connection of world.connections) connection.ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

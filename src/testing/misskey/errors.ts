@@ -1,0 +1,72 @@
+/** A Misskey API error as the server puts it in `{ error: ... }`. */
+export interface MisskeyErrorBody {
+  message: string;
+  code: string;
+  id: string;
+  kind: 'client' | 'server' | 'permission';
+  info?: unknown;
+}
+
+/** An HTTP answer of the emulated API: status, JSON body (none for 204), extra headers. */
+export interface EmulatedHttpAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const WWW_INVALID_TOKEN = 'Bearer realm="Misskey", error="invalid_token", error_description="Failed to authenticate"';
+
+/** Builds the `{ error }` answer Misskey sends for a failed call. */
+export function errorAnswer(status: number, error: MisskeyErrorBody, headers?: Record<string, string>): EmulatedHttpAnswer {
+  return headers ? { status, body: { error }, headers } : { status, body: { error } };
+}
+
+/** The error answers the emulator produces, with the ids observed on Misskey 2026.3.2. */
+export const misskeyErrors = {
+  authenticationFailed: (): EmulatedHttpAnswer =>
+    errorAnswer(
+      401,
+      { message: 'Authentication failed. Please ensure your token is correct.', code: 'AUTHENTICATION_FAILED', id: 'b0a7f5f8-dc2f-4171-b91f-de88ad238e14', kind: 'client' },
+      { 'WWW-Authenticate': WWW_INVALID_TOKEN },
+    ),
+  credentialRequired: (): EmulatedHttpAnswer =>
+    errorAnswer(
+      401,
+      { message: 'Credential required.', code: 'CREDENTIAL_REQUIRED', id: '1384574d-a912-4b81-8601-c7b1c4085df1', kind: 'client' },
+      { 'WWW-Authenticate': 'Bearer realm="Misskey"' },
+    ),
+  noSuchNote: (): EmulatedHttpAnswer =>
+    errorAnswer(400, { message: 'No such note.', code: 'NO_SUCH_NOTE', id: '24fcbfc6-2e37-42b6-8388-c29b3861a08d', kind: 'client' }),
+  invalidParam: (param: string, reason: string): EmulatedHttpAnswer =>
+    errorAnswer(400, {
+      message: 'Invalid param.',
+      code: 'INVALID_PARAM',
+      id: '3d81ceae-475f-4600-b2a8-2bc116157532',
+      kind: 'client',
+      info: { param, reason },
+    }),
+  rateLimited: (retryAfterSec: number): EmulatedHttpAnswer =>
+    errorAnswer(
+      429,
+      {
+        message: 'Rate limit exceeded. Please try again later.',
+        code: 'RATE_LIMIT_EXCEEDED',
+        id: 'd5826d14-3982-4d2e-8011-b9e9f02499ef',
+        kind: 'client',
+        info: { remaining: 0, total: 1, resetMs: Date.now() + retryAfterSec * 1000, reset: Math.ceil(Date.now() / 1000) + retryAfterSec },
+      },
+      { 'Retry-After': String(retryAfterSec) },
+    ),
+  internal: (): EmulatedHttpAnswer =>
+    errorAnswer(500, {
+      message: 'Internal error occurred. Please contact us if the error persists.',
+      code: 'INTERNAL_ERROR',
+      id: '5d37dbcb-891e-41ca-a3d6-e690c97775ac',
+      kind: 'server',
+      info: { e: { message: 'emulated failure', code: 'EMULATED', id: '00000000-0000-0000-0000-000000000000' } },
+    }),
+  unknownRoute: (endpoint: string): EmulatedHttpAnswer => ({
+    status: 404,
+    body: { message: `Route POST:/api/${endpoint} not found`, error: 'Not Found', statusCode: 404 },
+  }),
+} as const;

@@ -1,0 +1,94 @@
+import type { EmulatedUser, StoredNote } from './builders.js';
+import type { entities } from 'misskey-js';
+
+/** Timeline kinds the emulator serves, over HTTP and as channels. */
+export type TimelineKind = 'home' | 'local' | 'hybrid' | 'global';
+
+/** Channel name → timeline kind, for the timeline channels the emulator fills. */
+export const timelineOfChannel: Readonly<Record<string, TimelineKind>> = {
+  homeTimeline: 'home',
+  localTimeline: 'local',
+  hybridTimeline: 'hybrid',
+  globalTimeline: 'global',
+};
+
+/** HTTP endpoint → timeline kind. */
+export const timelineOfEndpoint: Readonly<Record<string, TimelineKind>> = {
+  'notes/timeline': 'home',
+  'notes/local-timeline': 'local',
+  'notes/hybrid-timeline': 'hybrid',
+  'notes/global-timeline': 'global',
+};
+
+/** Page query of the timeline endpoints. */
+export interface PageQuery {
+  sinceId?: string;
+  untilId?: string;
+  limit: number;
+}
+
+/**
+ * The emulator's data: users (by id and by token), follow relations, notes in id order. Knows who may see
+ * a note on which timeline.
+ */
+export class MisskeyStore {
+  readonly users = new Map<string, EmulatedUser>();
+  readonly usersByToken = new Map<string, EmulatedUser>();
+  readonly notes = new Map<string, StoredNote>();
+  private readonly following = new Map<string, Set<string>>();
+
+  addUser(user: EmulatedUser): void {
+    this.users.set(user.id, user);
+    this.usersByToken.set(user.token, user);
+  }
+
+  follow(followerId: string, followeeId: string): void {
+    let set = this.following.get(followerId);
+    if (!set) this.following.set(followerId, (set = new Set()));
+    set.add(followeeId);
+  }
+
+  unfollow(followerId: string, followeeId: string): void {
+    this.following.get(followerId)?.delete(followeeId);
+  }
+
+  follows(followerId: string, followeeId: string): boolean {
+    return this.following.get(followerId)?.has(followeeId) ?? false;
+  }
+
+  /** Whether `viewerId` (undefined: anonymous) sees `note` on timeline `kind`. */
+  visibleOn(kind: TimelineKind, note: StoredNote, viewerId: string | undefined): boolean {
+    const isPublic = note.visibility === 'public';
+    if (kind === 'local' || kind === 'global') return isPublic;
+    if (viewerId === undefined) return false;
+    const home = this.visibleOnHome(note, viewerId);
+    return kind === 'home' ? home : home || isPublic;
+  }
+
+  private visibleOnHome(note: StoredNote, viewerId: string): boolean {
+    if (note.userId === viewerId) return true;
+    if (note.visibility === 'specified') return note.visibleUserIds.includes(viewerId);
+    return this.follows(viewerId, note.userId);
+  }
+
+  /** A timeline page: with `sinceId` only, ascending after it; otherwise newest first (as 2026.3.2 does). */
+  page(kind: TimelineKind, viewerId: string | undefined, query: PageQuery): StoredNote[] {
+    const all = [...this.notes.values()].filter((n) => this.visibleOn(kind, n, viewerId));
+    const { sinceId, untilId, limit } = query;
+    const bounded = all.filter((n) => (sinceId === undefined || n.id > sinceId) && (untilId === undefined || n.id < untilId));
+    if (sinceId !== undefined && untilId === undefined) return bounded.slice(0, limit);
+    return bounded.reverse().slice(0, limit);
+  }
+
+  /** Whether `viewerId` receives `noteUpdated` events of `note` (recent servers filter by visibility). */
+  canSeeUpdates(note: StoredNote, viewerId: string | undefined): boolean {
+    if (note.visibility === 'public' || note.visibility === 'home') return true;
+    if (viewerId === undefined) return false;
+    if (note.userId === viewerId) return true;
+    if (note.visibility === 'specified') return note.visibleUserIds.includes(viewerId);
+    return this.follows(viewerId, note.userId);
+  }
+}
+
+/** Visibility values the emulator accepts on `notes/create`. */
+export const noteVisibilities: ReadonlyArray<entities.Note['visibility']> = ['public', 'home', 'followers', 'specified'];

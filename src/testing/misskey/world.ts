@@ -1,0 +1,151 @@
+import type { entities } from 'misskey-js';
+import { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './builders.js';
+import { aidGenerator } from './ids.js';
+import { MisskeyStore, timelineOfChannel } from './store.js';
+import type { EmulatedStreamConnection } from './stream-connection.js';
+
+/** What {@link MisskeyWorld.createNote} accepts. */
+export interface NoteDraft {
+  text?: string | null;
+  cw?: string | null;
+  visibility?: entities.Note['visibility'];
+  visibleUserIds?: string[];
+  replyId?: string | null;
+  renoteId?: string | null;
+  poll?: { choices: string[] } | null;
+}
+
+/**
+ * The emulated server's behaviour: notes, reactions, votes, deletions and broadcasts, and their fan-out
+ * as frames to the connected sockets (timeline channels, `noteUpdated` or legacy `note-updated`).
+ */
+export class MisskeyWorld {
+  readonly store = new MisskeyStore();
+  readonly connections = new Set<EmulatedStreamConnection>();
+  readonly nextId = aidGenerator();
+  origin = 'http://127.0.0.1';
+
+  constructor(readonly legacy: boolean) {}
+
+  /** The user with this id, or a typed failure for a bad id. */
+  user(userId: string): EmulatedUser {
+    const user = this.store.users.get(userId);
+    if (!user) throw new Error(`no such emulated user: ${userId}`);
+    return user;
+  }
+
+  /** Packs a user as notes embed it. */
+  userLite(userId: string): entities.UserLite {
+    return buildUserLite(this.user(userId), this.origin);
+  }
+
+  /** Packs a note for the wire. */
+  pack(note: StoredNote): entities.Note {
+    return buildNote(note, this.user(note.userId), this.origin);
+  }
+
+  createNote(userId: string, draft: NoteDraft): StoredNote {
+    const note: StoredNote = {
+      id: this.nextId(),
+      createdAt: new Date().toISOString(),
+      userId,
+      text: draft.text ?? null,
+      cw: draft.cw ?? null,
+      visibility: draft.visibility ?? 'public',
+      visibleUserIds: draft.visibleUserIds ?? [],
+      replyId: draft.replyId ?? null,
+      renoteId: draft.renoteId ?? null,
+      reactions: new Map(),
+      poll: draft.poll ? { choices: draft.poll.choices, votes: draft.poll.choices.map(() => 0), voters: new Map() } : null,
+    };
+    this.store.notes.set(note.id, note);
+    this.publishNote(note);
+    return note;
+  }
+
+  private publishNote(note: StoredNote): void {
+    const packed = this.pack(note);
+    for (const connection of this.connections) {
+      for (const [id, channel] of connection.channels) {
+        const kind = timelineOfChannel[channel.name];
+        if (kind && this.store.visibleOn(kind, note, connection.user?.id)) {
+          connection.send({ type: 'channel', body: { id, type: 'note', body: packed } });
+        }
+      }
+    }
+  }
+
+  react(noteId: string, userId: string, reaction: string): boolean {
+    const note = this.store.notes.get(noteId);
+    if (!note || note.reactions.has(userId)) return false;
+    note.reactions.set(userId, reaction);
+    this.noteUpdated(note, 'reacted', { reaction, emoji: null, userId });
+    if (note.userId !== userId) this.notifyMain(note.userId, { type: 'reaction', userId, user: buildUserLite(this.user(userId), this.origin), note: this.pack(note), reaction });
+    return true;
+  }
+
+  unreact(noteId: string, userId: string): boolean {
+    const note = this.store.notes.get(noteId);
+    const reaction = note?.reactions.get(userId);
+    if (!note || reaction === undefined) return false;
+    note.reactions.delete(userId);
+    this.noteUpdated(note, 'unreacted', { reaction, userId });
+    return true;
+  }
+
+  vote(noteId: string, userId: string, choice: number): boolean {
+    const poll = this.store.notes.get(noteId)?.poll;
+    if (!poll || poll.voters.has(userId) || choice < 0 || choice >= poll.choices.length) return false;
+    poll.voters.set(userId, choice);
+    poll.votes[choice] = (poll.votes[choice] ?? 0) + 1;
+    this.noteUpdated(this.store.notes.get(noteId) as StoredNote, 'pollVoted', { choice, userId });
+    return true;
+  }
+
+  updateNote(noteId: string, text: string, cw: string | null = null): boolean {
+    const note = this.store.notes.get(noteId);
+    if (!note) return false;
+    note.text = text;
+    note.cw = cw;
+    this.noteUpdated(note, 'updated', { cw, text });
+    return true;
+  }
+
+  deleteNote(noteId: string): boolean {
+    const note = this.store.notes.get(noteId);
+    if (!note) return false;
+    this.noteUpdated(note, 'deleted', { deletedAt: new Date().toISOString() });
+    this.store.notes.delete(noteId);
+    return true;
+  }
+
+  /** Sends a server-wide broadcast (`emojiAdded`, `announcementCreated`, …) to every socket. */
+  broadcast(type: string, body: unknown): void {
+    const frame = JSON.stringify({ type, body });
+    for (const connection of this.connections) connection.send(frame);
+  }
+
+  /** Sends a channel event to every channel named `channelName` on every socket. */
+  emit(channelName: string, type: string, body: unknown): void {
+    for (const connection of this.connections) {
+      for (const id of connection.channelIdsNamed(channelName)) connection.send({ type: 'channel', body: { id, type, body } });
+    }
+  }
+
+  private notifyMain(userId: string, notification: Record<string, unknown>): void {
+    const body = { id: this.nextId(), createdAt: new Date().toISOString(), ...notification };
+    for (const connection of this.connections) {
+      if (connection.user?.id !== userId) continue;
+      for (const id of connection.channelIdsNamed('main')) connection.send({ type: 'channel', body: { id, type: 'notification', body } });
+    }
+  }
+
+  private noteUpdated(note: StoredNote, type: string, body: unknown): void {
+    const current = this.legacy ? undefined : JSON.stringify({ type: 'noteUpdated', body: { id: note.id, type, body } });
+    const legacy = this.legacy ? JSON.stringify({ type: 'note-updated', body: { note: this.pack(note) } }) : undefined;
+    for (const connection of this.connections) {
+      if (!connection.followsNote(note.id) || !this.store.canSeeUpdates(note, connection.user?.id)) continue;
+      connection.send(current ?? legacy);
+    }
+  }
+}
