@@ -1,2 +1,21 @@
-// Emulator of momento (filled by its issue).
-export {};
+/**
+ * The Momento emulator: the `cache_client.pubsub.Pubsub` gRPC service on 127.0.0.1 for the real
+ * `@gomomento/sdk` `TopicClient`, with fault controls.
+ *
+ * @example
+ * ```ts
+ * import { startMomentoEmulator, emulatorTopicClient } from 'streamrx/testing';
+ * const emulator = await startMomentoEmulator();
+ * const client = emulatorTopicClient(emulator);
+ * ```
+ * @module
+ */
+export { startMomentoEmulator } from './momento-emulator.js';
+export type { MomentoEmulator, MomentoEmulatorOptions, EmulatedStream } from './momento-emulator.js';
+export type { MomentoEmulatorEvent } from './emulator-events.js';
+export type { ScriptedFailure, MomentoRpcName } from './emulator-gate.js';
+export type { StreamEnding } from './subscriber-stream.js';
+export type { StreamSelector } from './pubsub-emulation.js';
+export type { WireDiscontinuity } from './pubsub-wire.js';
+export { emulatorTopicClient } from './emulator-topic-client.js';
+export type { EmulatorTopicClientOptions } from './emulator-topic-client.js';
