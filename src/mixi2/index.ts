@@ -1,5 +1,43 @@
 /**
- * streamrx/mixi2 (filled by its issue).
+ * streamrx/mixi2: the mixi2 Application API (v1.2.0) as cold RxJS Observables — the event stream, the 15
+ * unary RPCs, and the signed webhook receiver — plus the generated wire types and codecs.
+ *
+ * @example
+ * ```ts
+ * import { mixi2Client, clientCredentials, isPostCreated } from 'streamrx/mixi2';
+ * const client = mixi2Client({ auth: clientCredentials({ clientId, clientSecret }) });
+ * client.events().pipe(filter(isPostCreated)).subscribe((e) => console.log(e.body.value.post?.text));
+ * ```
  * @module streamrx/mixi2
  */
-export {};
+export * from './protocol.js';
+export type { Mixi2Auth } from './auth.js';
+export { clientCredentials, type ClientCredentialsOptions } from './client-credentials.js';
+export { mixi2Endpoints } from './endpoints.js';
+export { mixi2Client, type Mixi2Client, type Mixi2ClientOptions } from './client.js';
+export type { Mixi2EventsOptions } from './event-stream.js';
+export type { Mixi2Gap } from './gap.js';
+export type { Mixi2Api, Mixi2ApiMethod, Mixi2ApiRequest, Mixi2ApiResponse } from './api.js';
+export { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
+export {
+  isEventOf,
+  isPing,
+  isPostCreated,
+  isChatMessageReceived,
+  isCommunityMemberChanged,
+  isCommunityPluginManaged,
+  type Mixi2EventKind,
+  type Mixi2EventOf,
+} from './event-narrowing.js';
+export { decodeMixi2Events, encodeMixi2Events } from './decode-events.js';
+export {
+  mixi2WebhookVerifier,
+  mixi2PublicKey,
+  MIXI2_SIGNATURE_HEADER,
+  MIXI2_TIMESTAMP_HEADER,
+  type Mixi2WebhookVerifyOptions,
+  type Mixi2WebhookDelivery,
+} from './webhook-verify.js';
+export { mixi2WebhookHandler, type Mixi2WebhookHandler, type Mixi2WebhookHandlerOptions } from './webhook-handler.js';
+export { mixi2Webhook, type Mixi2WebhookOptions } from './webhook-server.js';
+export { mixi2ReconnectPolicy } from '../core/retry-backoff.js';

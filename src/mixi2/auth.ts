@@ -1,0 +1,16 @@
+/**
+ * Where the mixi2 client gets its access tokens. {@link clientCredentials} is the standard implementation;
+ * anything that can hand out a bearer token fits.
+ *
+ * @example
+ * ```ts
+ * const fixed: Mixi2Auth = { token: async () => process.env.MIXI2_TOKEN! };
+ * ```
+ */
+export interface Mixi2Auth {
+  /**
+   * A currently valid access token. With `refresh: true` the cached token is not trusted (the service just
+   * rejected it) and a new one is fetched.
+   */
+  token(options?: { refresh?: boolean }): Promise<string>;
+}
