@@ -1,0 +1,178 @@
+import {
+  TopicSubscribeResponse,
+  type SubscribeCallOptions,
+  type TopicClient,
+  type TopicDiscontinuity,
+  type TopicItem,
+  type TopicSubscribe,
+} from '@gomomento/sdk';
+import { defer, finalize, Observable, type Subscriber } from 'rxjs';
+import type { ConnectionState } from '../core/connection-state.js';
+import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
+import { fromMomentoError, fromMomentoFailure } from './momento-error.js';
+import { SequenceGuard } from './sequence-guard.js';
+import type { TopicEvent, TopicHeartbeatEvent } from './topic-event.js';
+
+/** The part of a `TopicClient` that {@link topicEvents} uses. */
+export type TopicSubscriber = Pick<TopicClient, 'subscribe'>;
+
+/** Options of {@link topicEvents} and {@link topicItems}. Every field is optional. */
+export interface TopicEventsOptions {
+  /**
+   * How to subscribe again after a retryable error the SDK does not recover from itself: a failed first
+   * subscribe (service unavailable, timeout) or a retryable error it hands over mid-stream. `false` lets
+   * such errors end the Observable. Terminal errors (authentication, permission, not found) always end it.
+   * @default momentoResubscribePolicy
+   */
+  retry?: RetryBackoffOptions | false;
+  /**
+   * Hears the connection state: `connecting`, `open` once the service answered, `reconnecting` while the
+   * SDK or streamrx resubscribes, `closed` after the end.
+   * @default none
+   */
+  onStateChange?: (state: ConnectionState) => void;
+}
+
+/**
+ * Default policy of {@link TopicEventsOptions.retry}: 0.5 s doubling to 30 s, 20 % jitter, unlimited retries,
+ * budget refilled by the first event after a reconnect.
+ *
+ * @example
+ * ```ts
+ * topicEvents(client, 'cache', 'topic', { retry: { ...momentoResubscribePolicy, maxRetries: 5 } });
+ * ```
+ */
+export const momentoResubscribePolicy: Readonly<RetryBackoffOptions> = Object.freeze({
+  initialDelay: 500,
+  multiplier: 2,
+  maxDelay: 30_000,
+  jitter: 0.2,
+  resetOnValue: true,
+});
+
+const HEARTBEAT: TopicHeartbeatEvent = Object.freeze({ type: 'heartbeat' });
+
+/**
+ * A cold Observable of a Momento topic: items, heartbeats and discontinuities, on top of the real
+ * `TopicClient.subscribe`. Each subscriber gets its own SDK subscription; unsubscribing unsubscribes it
+ * (also when the SDK has not answered yet). The SDK's own reconnects (it resumes at the next sequence
+ * number) never complete or duplicate anything here: sequence numbers only move forward and a replayed
+ * item is dropped. Terminal errors end the Observable with the matching streamrx error; retryable errors
+ * on the first subscribe go through `retryBackoff`.
+ *
+ * @example
+ * ```ts
+ * topicEvents(client, 'cache', 'orders').pipe(
+ *   filter((e) => e.type !== 'heartbeat'),
+ * ).subscribe((e) => (e.type === 'item' ? handle(e.value) : console.warn('lost', e)));
+ * ```
+ */
+export function topicEvents(
+  client: TopicSubscriber,
+  cacheName: string,
+  topicName: string,
+  options: TopicEventsOptions = {},
+): Observable<TopicEvent> {
+  const { retry = momentoResubscribePolicy, onStateChange } = options;
+  return defer(() => {
+    const guard = new SequenceGuard();
+    const state = stateReporter(onStateChange);
+    state('connecting');
+    const session$ = new Observable<TopicEvent>((subscriber) => openSession(client, cacheName, topicName, guard, state, subscriber));
+    const retried$ =
+      retry === false
+        ? session$
+        : session$.pipe(
+            retryBackoff({
+              ...retry,
+              onRetry: (attempt) => {
+                state('reconnecting');
+                retry.onRetry?.(attempt);
+              },
+            }),
+          );
+    return retried$.pipe(finalize(() => state('closed')));
+  });
+}
+
+type StateReporter = (state: ConnectionState) => void;
+
+function stateReporter(listener: ((state: ConnectionState) => void) | undefined): StateReporter {
+  let current: ConnectionState | undefined;
+  return (next) => {
+    if (next === current) return;
+    current = next;
+    listener?.(next);
+  };
+}
+
+/** One SDK subscription, from `subscribe()` to unsubscribe or error. Returns its teardown. */
+function openSession(
+  client: TopicSubscriber,
+  cacheName: string,
+  topicName: string,
+  guard: SequenceGuard,
+  state: StateReporter,
+  subscriber: Subscriber<TopicEvent>,
+): () => void {
+  let done = false;
+  let subscription: TopicSubscribe.Subscription | undefined;
+  const fail = (error: unknown): void => {
+    if (done) return;
+    done = true;
+    subscriber.error(error);
+  };
+  const alive = (): boolean => {
+    if (done) return false;
+    state('open');
+    return true;
+  };
+  guard.startSession();
+  const callbacks: SubscribeCallOptions = {
+    onItem: (item: TopicItem) => {
+      if (!alive()) return;
+      const verdict = guard.item(item.sequenceNumber());
+      if (verdict.action === 'drop') return;
+      if (verdict.action === 'deliver-after-gap') subscriber.next(verdict.gap);
+      subscriber.next({ type: 'item', value: item.value(), sequenceNumber: item.sequenceNumber(), publisherId: item.tokenId() });
+    },
+    onHeartbeat: () => {
+      if (alive()) subscriber.next(HEARTBEAT);
+    },
+    onDiscontinuity: (gap: TopicDiscontinuity) => {
+      if (!alive()) return;
+      guard.discontinuity(gap.newSequenceNumber(), gap.newSequencePage());
+      subscriber.next({
+        type: 'discontinuity',
+        lastSequenceNumber: gap.lastSequenceNumber(),
+        newSequenceNumber: gap.newSequenceNumber(),
+        newSequencePage: gap.newSequencePage(),
+        origin: 'service',
+      });
+    },
+    onConnectionLost: () => {
+      if (!done) state('reconnecting');
+    },
+    // Fires on each of the SDK's internal resubscribes too, so it is not a completion.
+    onSubscriptionEnd: () => {
+      if (!done) state('reconnecting');
+    },
+    onError: (error: TopicSubscribe.Error, sdkSubscription: TopicSubscribe.Subscription) => {
+      // A still-active subscription means one undecodable item; the stream goes on.
+      if (!sdkSubscription.isSubscribed) fail(fromMomentoError(error, 'subscribe'));
+    },
+  };
+  client.subscribe(cacheName, topicName, callbacks).then(
+    (response) => {
+      if (response.type === TopicSubscribeResponse.Error) return fail(fromMomentoError(response, 'subscribe'));
+      if (done) return response.unsubscribe();
+      subscription = response;
+      state('open');
+    },
+    (error: unknown) => fail(fromMomentoFailure(error, 'subscribe')),
+  );
+  return () => {
+    done = true;
+    subscription?.unsubscribe();
+  };
+}
