@@ -1,13 +1,18 @@
-import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
-import { ConnectionLostError, RequestTimeoutError } from './errors.js';
+import { asyncScheduler, Observable, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { ConnectionLostError, InvalidArgumentError, RequestTimeoutError } from './errors.js';
 
 /** Options of {@link correlate}. */
 export interface CorrelateOptions {
-  /** Time a request may wait for its response, in milliseconds; `Infinity` waits forever. @default 30000 */
+  /**
+   * Time a request may wait for its response, in milliseconds; `Infinity` waits forever. A request fails
+   * between `timeout` and `timeout × 9/8` after it was sent: time is kept in ticks of `timeout / 8`, so
+   * sending costs no clock read.
+   * @default 30000
+   */
   timeout?: number;
   /** Produces the id of each request; ids must be unique among pending requests. @default "1", "2", … */
   nextId?: () => string;
-  /** Clock and timer of the timeouts; inside `TestScheduler.run()` the default is virtualised. @default asyncScheduler */
+  /** Timer of the timeouts; inside `TestScheduler.run()` the default is virtualised. @default asyncScheduler */
   scheduler?: SchedulerLike;
 }
 
@@ -29,15 +34,26 @@ export interface Correlator<TResponse> {
   readonly pending: number;
 }
 
-interface PendingRequest<TResponse> {
-  subscriber: Subscriber<TResponse>;
-  deadline: number;
+const TICKS_PER_TIMEOUT = 8;
+
+/** One request awaiting its response; it is also the teardown of the request's subscription. */
+class PendingRequest<TResponse> {
+  constructor(
+    readonly id: string,
+    readonly subscriber: Subscriber<TResponse>,
+    readonly expiresAtTick: number,
+    private readonly forget: (request: PendingRequest<TResponse>) => void,
+  ) {}
+
+  unsubscribe(): void {
+    this.forget(this);
+  }
 }
 
 /**
  * Creates the id-to-pending-request map shared by request/response exchanges over one duplex link:
- * O(1) routing through a Map, one timer for all timeouts (requests expire in the order they were made),
- * and every pending request failed on link loss. Requests are never re-sent.
+ * O(1) routing through a Map, one timer for all timeouts (only while requests are pending), and every
+ * pending request failed on link loss. Requests are never re-sent.
  *
  * @example
  * ```ts
@@ -50,54 +66,55 @@ interface PendingRequest<TResponse> {
  */
 export function correlate<TResponse>(options: CorrelateOptions = {}): Correlator<TResponse> {
   const { timeout = 30_000, scheduler = asyncScheduler } = options;
+  if (!(timeout > 0)) throw new InvalidArgumentError(`correlate timeout must be positive, got ${timeout}`);
   let counter = 0;
   const nextId = options.nextId ?? (() => String(++counter));
   const pending = new Map<string, PendingRequest<TResponse>>();
+  const tickMs = timeout / TICKS_PER_TIMEOUT;
+  let tick = 0;
   let timer: Subscription | undefined;
 
-  const disarmWhenIdle = (): void => {
-    if (pending.size === 0 && timer) {
-      timer.unsubscribe();
-      timer = undefined;
-    }
-  };
-  const expire = (): void => {
-    timer = undefined;
-    const now = scheduler.now();
+  const expireDue = (): void => {
     for (const [id, request] of pending) {
-      if (request.deadline > now) {
-        timer = scheduler.schedule(expire, request.deadline - now);
-        return;
-      }
+      if (request.expiresAtTick > tick) return;
       pending.delete(id);
       request.subscriber.error(new RequestTimeoutError(`no response to request ${id} within ${timeout} ms`));
     }
   };
+  function onTick(this: SchedulerAction<void>): void {
+    tick++;
+    expireDue();
+    if (pending.size > 0) this.schedule(undefined, tickMs);
+    else timer = undefined;
+  }
   const take = (id: string): PendingRequest<TResponse> | undefined => {
     const request = pending.get(id);
-    if (request === undefined) return undefined;
-    pending.delete(id);
-    disarmWhenIdle();
+    if (request !== undefined) pending.delete(id);
+    if (pending.size === 0 && timer !== undefined) {
+      timer.unsubscribe();
+      timer = undefined;
+    }
+    return request;
+  };
+  const forget = (request: PendingRequest<TResponse>): void => {
+    if (pending.get(request.id) === request) take(request.id);
+  };
+  const register = (subscriber: Subscriber<TResponse>, send: (id: string) => void): PendingRequest<TResponse> => {
+    const id = nextId();
+    const request = new PendingRequest(id, subscriber, tick + TICKS_PER_TIMEOUT + 1, forget);
+    pending.set(id, request);
+    if (timer === undefined && timeout !== Infinity) timer = scheduler.schedule(onTick, tickMs);
+    try {
+      send(id);
+    } catch (error) {
+      take(id);
+      subscriber.error(error);
+    }
     return request;
   };
 
   return {
-    request: (send) =>
-      new Observable<TResponse>((subscriber) => {
-        const id = nextId();
-        const deadline = timeout === Infinity ? Infinity : scheduler.now() + timeout;
-        pending.set(id, { subscriber, deadline });
-        if (timer === undefined && timeout !== Infinity) timer = scheduler.schedule(expire, timeout);
-        try {
-          send(id);
-        } catch (error) {
-          take(id);
-          subscriber.error(error);
-        }
-        return () => {
-          if (pending.get(id)?.subscriber === subscriber) take(id);
-        };
-      }),
+    request: (send) => new Observable<TResponse>((subscriber) => register(subscriber, send)),
     resolve: (id, response) => {
       const request = take(id);
       if (request === undefined) return false;
@@ -114,7 +131,7 @@ export function correlate<TResponse>(options: CorrelateOptions = {}): Correlator
     failAll: (error = new ConnectionLostError('link lost with requests pending')) => {
       const requests = [...pending.values()];
       pending.clear();
-      disarmWhenIdle();
+      take('');
       for (const request of requests) request.subscriber.error(error);
     },
     get pending() {

@@ -1,4 +1,5 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { InvalidArgumentError } from './errors.js';
 
 /** Options of {@link dedupeBy}. */
 export interface DedupeOptions {
@@ -22,29 +23,56 @@ export interface DedupeOptions {
  */
 export function dedupeBy<T, K>(key: (value: T) => K, options: DedupeOptions = {}): MonoTypeOperatorFunction<T> {
   const { capacity = 10_000, ttl = Infinity, scheduler = asyncScheduler } = options;
+  if (!(capacity >= 1)) throw new InvalidArgumentError(`dedupeBy capacity must be at least 1, got ${capacity}`);
   return (source) =>
     new Observable<T>((subscriber) => {
-      const seenUntil = new Map<K, number>();
-      const forgetExpired = (now: number): void => {
-        for (const [k, until] of seenUntil) {
-          if (until > now) return;
-          seenUntil.delete(k);
-        }
-      };
+      const window = new DedupeWindow<K>(capacity);
       return source.subscribe({
         next: (value) => {
-          const k = key(value);
           const now = ttl === Infinity ? 0 : scheduler.now();
-          const until = seenUntil.get(k);
-          if (until !== undefined && until > now) return;
-          if (until !== undefined) seenUntil.delete(k);
-          if (ttl !== Infinity) forgetExpired(now);
-          seenUntil.set(k, now + ttl);
-          if (seenUntil.size > capacity) seenUntil.delete(seenUntil.keys().next().value as K);
-          subscriber.next(value);
+          if (window.remember(key(value), now, now + ttl)) subscriber.next(value);
         },
         error: (e) => subscriber.error(e),
         complete: () => subscriber.complete(),
       });
     });
+}
+
+/**
+ * Keys in first-seen order in a ring of fixed size, with a Map for membership. A ring rather than Map
+ * iteration order: taking the oldest key of a Map that keeps losing its head costs time proportional to
+ * the deleted entries V8 has not compacted yet.
+ */
+class DedupeWindow<K> {
+  private readonly seenUntil = new Map<K, number>();
+  private readonly keys: K[];
+  private readonly untils: number[];
+  private head = 0;
+  private count = 0;
+
+  constructor(private readonly capacity: number) {
+    this.keys = new Array<K>(capacity);
+    this.untils = new Array<number>(capacity);
+  }
+
+  /** Records `key` unless it is remembered and unexpired; returns whether it was new. */
+  remember(key: K, now: number, until: number): boolean {
+    const known = this.seenUntil.get(key);
+    if (known !== undefined && known > now) return false;
+    while (this.count > 0 && (this.count === this.capacity || this.untils[this.head]! <= now)) this.forgetOldest();
+    const slot = (this.head + this.count) % this.capacity;
+    this.keys[slot] = key;
+    this.untils[slot] = until;
+    this.count++;
+    this.seenUntil.set(key, until);
+    return true;
+  }
+
+  private forgetOldest(): void {
+    const key = this.keys[this.head]!;
+    if (this.seenUntil.get(key) === this.untils[this.head]) this.seenUntil.delete(key);
+    this.keys[this.head] = undefined as K;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+  }
 }

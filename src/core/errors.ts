@@ -29,6 +29,7 @@ export interface StreamRxErrorOptions {
  * ```
  */
 export class StreamRxError extends Error {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name: string = 'StreamRxError';
 
   constructor(
@@ -53,6 +54,7 @@ export class StreamRxError extends Error {
  * ```
  */
 export class AuthenticationError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'AuthenticationError';
   constructor(message: string, options?: StreamRxErrorOptions) {
     super('AUTHENTICATION', message, false, options);
@@ -68,6 +70,7 @@ export class AuthenticationError extends StreamRxError {
  * ```
  */
 export class PermissionError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'PermissionError';
   constructor(message: string, options?: StreamRxErrorOptions) {
     super('PERMISSION', message, false, options);
@@ -90,6 +93,7 @@ export interface RateLimitErrorOptions extends StreamRxErrorOptions {
  * ```
  */
 export class RateLimitError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'RateLimitError';
   /** The wait the service asked for, in milliseconds, if it said. */
   readonly retryAfterMs: number | undefined;
@@ -109,6 +113,7 @@ export class RateLimitError extends StreamRxError {
  * ```
  */
 export class ProtocolError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'ProtocolError';
   constructor(message: string, options?: StreamRxErrorOptions) {
     super('PROTOCOL', message, false, options);
@@ -124,6 +129,7 @@ export class ProtocolError extends StreamRxError {
  * ```
  */
 export class ConnectionLostError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'ConnectionLostError';
   constructor(message = 'connection lost', options?: StreamRxErrorOptions) {
     super('CONNECTION_LOST', message, true, options);
@@ -139,6 +145,7 @@ export class ConnectionLostError extends StreamRxError {
  * ```
  */
 export class IdleTimeoutError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'IdleTimeoutError';
   constructor(
     /** The silence that was allowed, in milliseconds. */
@@ -159,6 +166,7 @@ export class IdleTimeoutError extends StreamRxError {
  * ```
  */
 export class RequestTimeoutError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'RequestTimeoutError';
   constructor(message: string, options?: StreamRxErrorOptions) {
     super('REQUEST_TIMEOUT', message, true, options);
@@ -183,6 +191,7 @@ export interface ApiErrorOptions extends StreamRxErrorOptions {
  * ```
  */
 export class ApiError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'ApiError';
   /** The HTTP status or gRPC status code, when there is one. */
   readonly status: number | undefined;
@@ -207,6 +216,7 @@ export class ApiError extends StreamRxError {
  * ```
  */
 export class ChannelRejectedError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'ChannelRejectedError';
   constructor(
     /** The channel that was refused. */
@@ -228,6 +238,7 @@ export class ChannelRejectedError extends StreamRxError {
  * ```
  */
 export class InvalidArgumentError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
   override readonly name = 'InvalidArgumentError';
   constructor(message: string, options?: StreamRxErrorOptions) {
     super('INVALID_ARGUMENT', message, false, options);

@@ -1,0 +1,93 @@
+/**
+ * The benchmark harness: each comparison runs a baseline and the streamrx variant of the same work,
+ * interleaved round by round, and is judged by the median of the per-round ratios subject / baseline.
+ */
+
+/** One comparison of the streamrx variant against a baseline doing the same work. */
+export interface Comparison {
+  /** Unique name; `npm run bench -- <filter>` selects comparisons whose name contains the filter. */
+  name: string;
+  /** Unit of the figure `baseline()` and `subject()` return, e.g. `'events/s'` or `'ns/msg'`. */
+  unit: string;
+  /** The goal for the median ratio, `'>= 0.95'` or `'<= 1.2'`; absent for figures that are only reported. */
+  goal?: string;
+  /** Runs once before the rounds (start servers, build data). */
+  setup?(): Promise<void>;
+  /** Runs once after the rounds. */
+  teardown?(): Promise<void>;
+  /** One run of the baseline; returns its figure in `unit`. */
+  baseline(): Promise<number>;
+  /** One run of the streamrx variant on the same work; returns its figure in `unit`. */
+  subject(): Promise<number>;
+  /** Extra text for the report, from the median figures. */
+  note?(baseline: number, subject: number): string;
+}
+
+/** What the harness records for one comparison; `bench/results.json` holds an array of these. */
+export interface ComparisonResult {
+  name: string;
+  unit: string;
+  baseline: number;
+  subject: number;
+  ratio: number;
+  min: number;
+  max: number;
+  rounds: number;
+  goal: string | null;
+  met: boolean | null;
+  note?: string;
+}
+
+/** The median of a non-empty list of numbers. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Whether `ratio` meets a goal written `'>= x'` or `'<= x'`. */
+export function meetsGoal(ratio: number, goal: string): boolean {
+  const match = /^\s*(>=|<=)\s*([\d.]+)\s*$/.exec(goal);
+  if (!match) throw new Error(`goal "${goal}" is not of the form ">= x" or "<= x"`);
+  const bound = Number(match[2]);
+  return match[1] === '>=' ? ratio >= bound : ratio <= bound;
+}
+
+/** Runs one comparison for `rounds` rounds, alternating which variant goes first in each round. */
+export async function runComparison(comparison: Comparison, rounds: number): Promise<ComparisonResult> {
+  await comparison.setup?.();
+  const baselines: number[] = [];
+  const subjects: number[] = [];
+  const ratios: number[] = [];
+  try {
+    await comparison.baseline();
+    await comparison.subject();
+    for (let round = 0; round < rounds; round++) {
+      const [base, subject] = round % 2 === 0
+        ? [await comparison.baseline(), await comparison.subject()]
+        : await comparison.subject().then(async (s) => [await comparison.baseline(), s]);
+      baselines.push(base!);
+      subjects.push(subject!);
+      ratios.push(subject! / base!);
+    }
+  } finally {
+    await comparison.teardown?.();
+  }
+  const ratio = median(ratios);
+  const baseline = median(baselines);
+  const subject = median(subjects);
+  const goal = comparison.goal ?? null;
+  return {
+    name: comparison.name,
+    unit: comparison.unit,
+    baseline,
+    subject,
+    ratio,
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+    rounds,
+    goal,
+    met: goal === null ? null : meetsGoal(ratio, goal),
+    ...(comparison.note ? { note: comparison.note(baseline, subject) } : {}),
+  };
+}

@@ -1,0 +1,44 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { runComparison, type Comparison, type ComparisonResult } from './harness.js';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const filter = process.argv[2] ?? '';
+
+async function loadComparisons(): Promise<Comparison[]> {
+  const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts')).sort();
+  const all: Comparison[] = [];
+  for (const file of files) {
+    const module = (await import(pathToFileURL(join(benchDir, file)).href)) as { default: Comparison[] };
+    all.push(...module.default);
+  }
+  return all.filter((c) => c.name.includes(filter));
+}
+
+const figure = (n: number): string => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(3));
+
+function row(r: ComparisonResult): string {
+  const verdict = r.met === null ? 'reported' : r.met ? 'met' : 'NOT MET';
+  return [r.name, r.unit, figure(r.baseline), figure(r.subject), r.ratio.toFixed(3),
+    `${r.min.toFixed(3)}–${r.max.toFixed(3)}`, r.goal ?? '', verdict].join(' | ');
+}
+
+const comparisons = await loadComparisons();
+if (comparisons.length === 0) {
+  console.error(`no benchmark matches "${filter}"`);
+  process.exit(1);
+}
+console.log(`${comparisons.length} comparison(s), ${rounds} rounds each, interleaved\n`);
+console.log('name | unit | baseline | streamrx | ratio (median) | min–max | goal | verdict');
+console.log('--- | --- | --- | --- | --- | --- | --- | ---');
+const results: ComparisonResult[] = [];
+for (const comparison of comparisons) {
+  const result = await runComparison(comparison, rounds);
+  results.push(result);
+  console.log(row(result));
+  if (result.note) console.log(`  ${result.note}`);
+}
+await writeFile(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwritten: bench/results.json`);
