@@ -51,10 +51,12 @@ export function eventStream(context: EventStreamContext, options: Mixi2EventsOpt
     const observer = {
       opened: () => {
         open = true;
-        refreshedUnproven = false;
         context.setState('open');
       },
-      ping: () => pings.next(),
+      ping: () => {
+        refreshedUnproven = false;
+        pings.next();
+      },
     };
     const lost = (error: unknown, attempt: number): void => {
       if (!open) return;
@@ -82,6 +84,7 @@ export function eventStream(context: EventStreamContext, options: Mixi2EventsOpt
     return guarded.pipe(
       tapDelivery((event) => {
         lastEventId = event.eventId;
+        refreshedUnproven = false;
       }),
       retryBackoff<Event>({
         ...policy,

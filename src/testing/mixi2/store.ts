@@ -1,0 +1,123 @@
+import {
+  ApplicationRequirement,
+  GetPostMediaStatusResponse_Status,
+  LanguageCode,
+  StampSetType,
+  type ApplicationVersion,
+  type ChatMessage,
+  type Community,
+  type CommunityStampSet,
+  type OfficialStampSet,
+  type Post,
+  type User,
+} from '../../mixi2/protocol.js';
+import { buildMixi2Community, buildMixi2Post, buildMixi2User, mixi2Timestamp } from './builders.js';
+
+/** One media upload the emulator knows of. */
+export interface EmulatedMedia {
+  mediaId: string;
+  dataSize: bigint;
+  status: GetPostMediaStatusResponse_Status;
+}
+
+/**
+ * The emulated mixi2 world behind the API: users, posts, communities (with members and installation),
+ * stamps, media and chat messages. Tests read and seed it directly.
+ */
+export class Mixi2Store {
+  /** The application's own user (creator of the posts it makes). */
+  readonly app: User = buildMixi2User({ userId: 'app-bot', name: 'bot', displayName: 'Emulated Bot' });
+  readonly users = new Map<string, User>();
+  readonly posts = new Map<string, Post>();
+  readonly communities = new Map<string, Community>();
+  /** Member user ids per community id. */
+  readonly members = new Map<string, string[]>();
+  /** Community ids where the application is installed, with the version each uses. */
+  readonly installations = new Map<string, string>();
+  readonly versions: ApplicationVersion[] = [
+    {
+      applicationVersionId: 'version-1',
+      applicationId: 'app-1',
+      requirements: [
+        ApplicationRequirement.APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_POST_READ,
+        ApplicationRequirement.APPLICATION_REQUIREMENT_EVENT_REACTION_MENTION,
+      ],
+    },
+  ];
+  readonly restricted = new Set<string>();
+  readonly media = new Map<string, EmulatedMedia>();
+  readonly messages: ChatMessage[] = [];
+  readonly officialStamps: OfficialStampSet[] = [
+    {
+      name: 'Default',
+      spriteUrl: 'https://static.example/stamps/default.png',
+      stamps: [
+        { stampId: 'o_cracker', index: 0, searchTags: ['party', 'クラッカー'], url: 'https://static.example/stamps/o_cracker.png' },
+        { stampId: 'o_heart', index: 1, searchTags: ['love'], url: 'https://static.example/stamps/o_heart.png' },
+      ],
+      stampSetId: 'set-default',
+      stampSetType: StampSetType.STAMP_SET_TYPE_DEFAULT,
+    },
+  ];
+  readonly communityStamps: CommunityStampSet[] = [];
+  private counter = 0;
+
+  constructor() {
+    const alice = this.addUser(buildMixi2User({ userId: 'user-alice', name: 'alice', displayName: 'Alice' }));
+    const bob = this.addUser(buildMixi2User({ userId: 'user-bob', name: 'bob', displayName: 'Bob' }));
+    this.addUser(this.app);
+    const community = buildMixi2Community({ communityId: 'community-cats', name: 'Cats', purpose: 'photos of cats' });
+    this.communities.set(community.communityId, community);
+    this.members.set(community.communityId, [alice.userId, bob.userId]);
+    this.installations.set(community.communityId, 'version-1');
+    this.communityStamps.push({
+      communityId: community.communityId,
+      stamps: [{ stampId: 'c_cat', url: 'https://static.example/stamps/c_cat.png', searchTags: ['cat'] }],
+    });
+    this.addPost(buildMixi2Post({ postId: 'post-hello', creatorId: alice.userId, text: 'hello @bot' }));
+    this.addPost(buildMixi2Post({ postId: 'post-cat', creatorId: bob.userId, text: 'my cat', communityId: community.communityId }));
+  }
+
+  /** A fresh id with a prefix. */
+  nextId(prefix: string): string {
+    return `${prefix}-emu-${++this.counter}`;
+  }
+
+  addUser(user: User): User {
+    this.users.set(user.userId, user);
+    return user;
+  }
+
+  addPost(post: Post): Post {
+    this.posts.set(post.postId, post);
+    return post;
+  }
+
+  /** Official stamp sets in a language (the emulator has one set, same in every language). */
+  officialStampsIn(language: LanguageCode | undefined): OfficialStampSet[] {
+    return language === undefined || language === LanguageCode.LANGUAGE_CODE_UNSPECIFIED ? [] : this.officialStamps;
+  }
+
+  /** Marks an upload complete; false for an unknown media id. */
+  completeUpload(mediaId: string, bytes: number): boolean {
+    const media = this.media.get(mediaId);
+    if (media === undefined) return false;
+    media.status = bytes > 0 ? GetPostMediaStatusResponse_Status.STATUS_COMPLETED : GetPostMediaStatusResponse_Status.STATUS_FAILED;
+    return true;
+  }
+
+  /** A chat message sent by the application. */
+  recordMessage(roomId: string, text: string | undefined, mediaIds: readonly string[], postId?: string): ChatMessage {
+    const message: ChatMessage = {
+      roomId,
+      messageId: this.nextId('message'),
+      creatorId: this.app.userId,
+      text: text ?? '',
+      createdAt: mixi2Timestamp(),
+      mediaList: mediaIds.map(() => ({ mediaType: 1, content: undefined })),
+      ...(postId === undefined ? {} : { postId }),
+    };
+    this.messages.push(message);
+    return message;
+  }
+}
