@@ -11,3 +11,4 @@
 export * from './mixi2/index.js';
 export * from './misskey/index.js';
 export * from './momento/index.js';
+export * from './marbles.js';
