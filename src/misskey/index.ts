@@ -1,5 +1,35 @@
 /**
- * streamrx/misskey (filled by its issue).
+ * streamrx/misskey: Misskey's streaming and HTTP APIs as cold RxJS Observables over one shared socket,
+ * with reconnect, resubscribe, gap-fill and typed errors.
+ *
+ * @example
+ * ```ts
+ * import { misskey } from 'streamrx/misskey';
+ * const client = misskey({ origin: 'https://misskey.example', token });
+ * client.channel('localTimeline').subscribe((m) => console.log(m.body.text));
+ * ```
  * @module streamrx/misskey
  */
-export {};
+export { misskey, type MisskeyClient, type MisskeyOptions, type ChannelOptions, type ApiCallOptions } from './client.js';
+export { MisskeyApiError, misskeyErrorOf, type MisskeyErrorBody } from './api-error.js';
+export { parseFrame, isMalformed, type MisskeyFrame, type MalformedFrame, type MalformedReason } from './frame.js';
+export type { GapFill } from './gap-fill.js';
+export { nodeHttpTransport, fetchTransport, type HttpTransport, type HttpAnswer, type FetchLike } from './http-transport.js';
+export { defaultHttpRetry } from './http-api.js';
+export type { MisskeyClientStats } from './session.js';
+export type { WebSocketLike, WebSocketConstructor } from './socket-link.js';
+export { timelineEndpoints, type TimelineEndpoint } from './timeline-endpoints.js';
+export type {
+  BroadcastMessage,
+  BroadcastType,
+  ChannelMessage,
+  ChannelName,
+  ChannelOutbound,
+  ChannelParams,
+  EndpointName,
+  EndpointParams,
+  EndpointResponse,
+  Note,
+  NoteUpdate,
+  NoteUpdatedEvent,
+} from './types.js';

@@ -61,6 +61,10 @@ export interface MisskeyEmulator {
   readonly apiCalls: RecordedApiCall[];
   /** WebSocket upgrades accepted so far. */
   readonly upgrades: number;
+  /** WebSocket upgrade requests so far, refused ones included. */
+  readonly upgradeAttempts: number;
+  /** Client frames that were not JSON (e.g. the `h` heartbeat), counted even when not recording. */
+  readonly nonJsonFrames: number;
   /** Frames of one `type` the clients sent, when recording. */
   receivedOfType(type: string): Array<{ type: string; body?: unknown; [key: string]: unknown }>;
   /** Posts a note as `username` and fans it out to the timeline channels. */
@@ -166,6 +170,8 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
   const received: unknown[] = [];
   let refusal: number | null = null;
   let upgrades = 0;
+  let upgradeAttempts = 0;
+  let nonJsonFrames = 0;
   let held: Array<() => void> | undefined;
 
   const host: StreamConnectionHost = {
@@ -173,6 +179,9 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     maxChannelsPerConnection,
     record: (frame) => {
       if (record) received.push(frame);
+    },
+    nonJson: () => {
+      nonJsonFrames += 1;
     },
     streamApi: (connection, id, endpoint, data) => {
       const answer = () => {
@@ -195,6 +204,7 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
   const wss = new WebSocketServer({ noServer: true });
   const server: Server = createServer((req, res) => void http.handle(req, res));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgradeAttempts += 1;
     const url = new URL(req.url ?? '/', 'http://emulator');
     if (url.pathname !== '/streaming') return refuseUpgrade(socket, 400);
     if (refusal !== null) return refuseUpgrade(socket, refusal);
@@ -238,6 +248,12 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     apiCalls: http.calls,
     get upgrades() {
       return upgrades;
+    },
+    get upgradeAttempts() {
+      return upgradeAttempts;
+    },
+    get nonJsonFrames() {
+      return nonJsonFrames;
     },
     receivedOfType: (type) => received.filter((f) => (f as { type?: unknown }).type === type) as never,
     createNote: (username, draft = {}) => world.pack(world.createNote(userNamed(username).id, draft)),

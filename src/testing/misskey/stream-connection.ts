@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Sender, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { EmulatedUser } from './builders.js';
 
 /** The channels that need a logged-in user (anonymous `connect` is rejected silently). */
@@ -23,6 +23,8 @@ export interface StreamConnectionHost {
   readonly legacy: boolean;
   readonly maxChannelsPerConnection: number;
   record(frame: unknown): void;
+  /** A frame that was not JSON arrived (`h`, `ping`, junk). */
+  nonJson(): void;
   /** Runs a legacy stream API request; answers through `reply` (possibly later, possibly reordered). */
   streamApi(connection: EmulatedStreamConnection, id: string, endpoint: string, data: unknown): void;
   /** A channel `ch` message reached channel `name` (e.g. `requestLog` on `serverStats`). */
@@ -88,6 +90,7 @@ export class EmulatedStreamConnection {
     try {
       frame = JSON.parse(text);
     } catch {
+      this.host.nonJson();
       return;
     }
     if (typeof frame !== 'object' || frame === null) return;
@@ -158,7 +161,7 @@ export class EmulatedStreamConnection {
 }
 
 /**
- * Frames a text message the way `ws` puts it on the wire from a server (unmasked, uncompressed).
+ * Frames a text message as a server puts it on the wire (FIN, text opcode, unmasked, uncompressed; RFC 6455 §5.2).
  *
  * @example
  * ```ts
@@ -166,6 +169,19 @@ export class EmulatedStreamConnection {
  * ```
  */
 export function frameText(text: string): Buffer {
-  const parts = Sender.frame(Buffer.from(text), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false } as never);
-  return Buffer.concat(parts);
+  const payload = Buffer.from(text, 'utf8');
+  const length = payload.length;
+  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  payload.copy(frame, headerLength);
+  return frame;
 }

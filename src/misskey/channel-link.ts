@@ -1,0 +1,57 @@
+import type { Subscription } from 'rxjs';
+
+/** Who hears a channel connection: a subscriber, or a gap-filler in front of one. */
+export interface ChannelListener {
+  next(message: unknown): void;
+  error(error: unknown): void;
+  /** Called when the server acknowledged the `connect`; `reconnected` on every ack after the first. */
+  acknowledged?(reconnected: boolean): void;
+}
+
+/** Channels with `shouldShare` on the server: one connection per name and socket. */
+export const sharedChannelNames: ReadonlySet<string> = new Set(['main', 'drive', 'serverStats', 'queueStats', 'admin', 'reversi']);
+
+/**
+ * One channel connection on the shared socket: its name and params, the id it currently has (a new one
+ * after each reconnect), whether the server acknowledged it, its listeners, and `ch` messages held until
+ * the acknowledgement.
+ */
+export class ChannelLink {
+  id = '';
+  acked = false;
+  everAcked = false;
+  attached = false;
+  ackTimer: Subscription | undefined;
+  readonly listeners: ChannelListener[] = [];
+  readonly held: Array<{ type: string; body: unknown }> = [];
+
+  constructor(
+    readonly name: string,
+    readonly params: unknown,
+  ) {}
+
+  /** Fans a channel message out to every listener (one for non-shared channels). */
+  deliver(message: unknown): void {
+    const listeners = this.listeners;
+    if (listeners.length === 1) (listeners[0] as ChannelListener).next(message);
+    else for (const listener of listeners.slice()) listener.next(message);
+  }
+
+  acknowledge(): void {
+    const reconnected = this.everAcked;
+    this.acked = true;
+    this.everAcked = true;
+    this.ackTimer?.unsubscribe();
+    this.ackTimer = undefined;
+    for (const listener of this.listeners.slice()) listener.acknowledged?.(reconnected);
+  }
+
+  fail(error: unknown): void {
+    for (const listener of this.listeners.slice()) listener.error(error);
+  }
+
+  removeListener(listener: ChannelListener): void {
+    const index = this.listeners.indexOf(listener);
+    if (index >= 0) this.listeners.splice(index, 1);
+  }
+}

@@ -1,0 +1,218 @@
+import { Observable, Subject, distinctUntilChanged, throwError, type SchedulerLike, type Subscriber } from 'rxjs';
+import type { ConnectionState } from '../core/connection-state.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { RetryBackoffOptions } from '../core/retry-backoff.js';
+import { ChannelLink, sharedChannelNames, type ChannelListener } from './channel-link.js';
+import { TimelineGapFiller, type GapFill } from './gap-fill.js';
+import { defaultHttpRetry, httpApi } from './http-api.js';
+import { fetchTransport, nodeHttpTransport, type FetchLike } from './http-transport.js';
+import { MisskeySession, type MisskeyClientStats } from './session.js';
+import type { WebSocketConstructor } from './socket-link.js';
+import { timelineEndpoints } from './timeline-endpoints.js';
+import type {
+  BroadcastMessage,
+  ChannelMessage,
+  ChannelName,
+  ChannelOutbound,
+  ChannelParams,
+  EndpointName,
+  EndpointParams,
+  EndpointResponse,
+  Note,
+  NoteUpdate,
+} from './types.js';
+
+/** Options of {@link misskey}. Only `origin` is required. */
+export interface MisskeyOptions {
+  /** The server, e.g. `https://misskey.example` (`http(s)` only; the socket goes to `ws(s)://…/streaming`). */
+  origin: string;
+  /** Access token: `?i=` on the socket and `i` in API bodies; never put in an error message. @default anonymous */
+  token?: string;
+  /** WebSocket class: `ws`'s (the default) or a WHATWG-compatible one. @default WebSocket from `ws` */
+  WebSocket?: WebSocketConstructor;
+  /** A `fetch` for the HTTP API instead of the built-in keep-alive `node:http` transport. @default node:http transport */
+  fetch?: FetchLike;
+  /**
+   * `'current'`: Misskey 10+ (`subNote`/`noteUpdated`, no stream API). `'legacy'`: the older protocol of the
+   * seed document (`capture`/`note-updated`, stream API `api`/`api-res:<id>`).
+   * @default 'current'
+   */
+  protocol?: 'current' | 'legacy';
+  /** Where `api()` calls go: HTTP, or the socket (`'stream'`, legacy protocol only). @default 'http' */
+  apiTransport?: 'http' | 'stream';
+  /** Reconnect backoff of the socket. @default { initialDelay: 1000, multiplier: 2, maxDelay: 30000, jitter: 0.5, maxRetries: Infinity } */
+  reconnect?: RetryBackoffOptions;
+  /** How long the socket stays open after the last subscriber left, in ms. @default 2000 */
+  closeDelay?: number;
+  /** How long a channel `connect` may wait for `connected` before {@link ChannelRejectedError}, in ms. @default 10000 */
+  ackTimeout?: number;
+  /** Keep-alive: `h` frames for proxies every `heartbeatInterval` ms (0: off), and a watchdog replacing a socket silent for `idleTimeout` ms (longer than the server's 2-minute pong limit). @default { heartbeatInterval: 60000, idleTimeout: 150000 } */
+  keepAlive?: { heartbeatInterval?: number; idleTimeout?: number };
+  /** Messages held while disconnected (stream API requests; `ch` messages per channel); past it the oldest is dropped and counted (a dropped stream API request fails with ConnectionLostError). @default 1000 */
+  maxQueuedMessages?: number;
+  /** Gap-fill of timeline channels after a reconnect: `false` to turn off; `limit` is one page (the server's maximum is 100). @default { limit: 100 } */
+  gapFill?: boolean | { limit?: number };
+  /** HTTP API behaviour. `retry`: backoff of 5xx and network failures (`maxRetries: 0` disables); `retryRateLimited`: also retry 429 after `Retry-After`; `timeout` per attempt in ms. @default { retry: { initialDelay: 250, multiplier: 2, maxDelay: 5000, maxRetries: 3, jitter: 0.5 }, retryRateLimited: false, timeout: 30000 } */
+  http?: { retry?: RetryBackoffOptions; retryRateLimited?: boolean; timeout?: number };
+  /** Time a stream API request may wait for its answer, in ms. @default 30000 */
+  streamApiTimeout?: number;
+  /** Scheduler of every timer (backoff, grace period, acks, keep-alive); virtualised inside `TestScheduler.run()`. @default asyncScheduler */
+  scheduler?: SchedulerLike;
+}
+
+/** Options of {@link MisskeyClient.channel}. */
+export interface ChannelOptions<C extends ChannelName> {
+  /** Messages to send to the channel (`ch`), each sent once the channel is acknowledged (held while disconnected). @default none */
+  send$?: Observable<ChannelOutbound<C>>;
+}
+
+/** Options of {@link MisskeyClient.api}. */
+export interface ApiCallOptions {
+  /** Overrides the client's `apiTransport` for this call. @default the client's apiTransport */
+  transport?: 'http' | 'stream';
+}
+
+/** A Misskey client: cold Observables over one shared socket and the HTTP API. */
+export interface MisskeyClient {
+  /** Messages of one channel connection (shared per name for `main`, `drive`, `serverStats`, `queueStats`, `admin`, `reversi`). */
+  channel<C extends ChannelName>(name: C, params?: ChannelParams<C>, options?: ChannelOptions<C>): Observable<ChannelMessage<C>>;
+  /** Updates of one note; one `subNote` however many subscribers, `unsubNote` when the last leaves. */
+  noteUpdates(noteId: string): Observable<NoteUpdate>;
+  /** One API call: its typed response, then completion. */
+  api<E extends EndpointName, P extends EndpointParams<E> = EndpointParams<E>>(endpoint: E, params?: P, options?: ApiCallOptions): Observable<EndpointResponse<E, P>>;
+  /** Server-wide broadcasts: `emojiAdded`, `emojiUpdated`, `emojiDeleted`, `announcementCreated`. */
+  broadcasts(): Observable<BroadcastMessage>;
+  /** The socket's state; `'closed'` while nobody is subscribed. */
+  readonly state$: Observable<ConnectionState>;
+  /** One report per gap-fill after a reconnect; `complete: false` means notes may be missing. */
+  readonly gapFills$: Observable<GapFill>;
+  /** Counters: malformed and unknown frames skipped, outbound messages dropped, reconnects. */
+  stats(): Readonly<MisskeyClientStats>;
+}
+
+function streamingUrl(origin: URL, token: string | undefined): string {
+  const base = `${origin.protocol === 'https:' ? 'wss:' : 'ws:'}//${origin.host}${origin.pathname.replace(/\/+$/, '')}/streaming`;
+  return token === undefined ? base : `${base}?i=${encodeURIComponent(token)}`;
+}
+
+function parseOrigin(origin: string): URL {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    throw new InvalidArgumentError(`origin is not a URL: ${JSON.stringify(origin).slice(0, 100)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`origin must be http(s), got ${url.protocol}`);
+  return url;
+}
+
+/**
+ * Creates a Misskey client. Nothing connects until something is subscribed; the socket is shared by every
+ * channel, note and broadcast subscription and closed `closeDelay` ms after the last one leaves.
+ *
+ * @example
+ * ```ts
+ * const client = misskey({ origin: 'https://misskey.example', token: process.env.MISSKEY_TOKEN });
+ * client.channel('homeTimeline').pipe(filter((m) => m.type === 'note')).subscribe((m) => console.log(m.body.text));
+ * client.api('notes/create', { text: 'hello' }).subscribe(({ createdNote }) => console.log(createdNote.id));
+ * ```
+ */
+export function misskey(options: MisskeyOptions): MisskeyClient {
+  const origin = parseOrigin(options.origin);
+  const { token, scheduler } = options;
+  if (token === '') throw new InvalidArgumentError('token is empty; omit it for anonymous use');
+  const legacy = options.protocol === 'legacy';
+  const apiTransport = options.apiTransport ?? 'http';
+  if (apiTransport === 'stream' && !legacy) throw new InvalidArgumentError("apiTransport 'stream' needs protocol 'legacy': current servers ignore stream API requests");
+  const session = new MisskeySession({
+    url: streamingUrl(origin, token),
+    secrets: [token, token === undefined ? undefined : encodeURIComponent(token)],
+    WebSocket: options.WebSocket,
+    legacy,
+    reconnect: options.reconnect ?? { initialDelay: 1000, multiplier: 2, maxDelay: 30_000, jitter: 0.5 },
+    closeDelay: options.closeDelay ?? 2000,
+    ackTimeout: options.ackTimeout ?? 10_000,
+    heartbeatInterval: options.keepAlive?.heartbeatInterval ?? 60_000,
+    idleTimeout: options.keepAlive?.idleTimeout ?? 150_000,
+    maxQueuedMessages: options.maxQueuedMessages ?? 1000,
+    streamApiTimeout: options.streamApiTimeout ?? 30_000,
+    scheduler,
+  });
+  const http = httpApi({
+    origin: origin.href,
+    token,
+    transport: options.fetch ? fetchTransport(options.fetch) : nodeHttpTransport(),
+    retry: options.http?.retry ?? defaultHttpRetry,
+    retryRateLimited: options.http?.retryRateLimited ?? false,
+    timeout: options.http?.timeout ?? 30_000,
+    scheduler,
+  });
+  const gapFillLimit = options.gapFill === false ? 0 : ((typeof options.gapFill === 'object' ? options.gapFill.limit : undefined) ?? 100);
+  const gapFills = new Subject<GapFill>();
+
+  const listenerFor = (name: string, params: unknown, subscriber: Subscriber<unknown>): ChannelListener & { dispose?(): void } => {
+    const timeline = timelineEndpoints[name];
+    if (!timeline || gapFillLimit <= 0) return subscriber;
+    const fetchPage = (endpoint: string, p: Record<string, unknown>) => http<Note[]>(endpoint, p);
+    const channelParams = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
+    return new TimelineGapFiller(name, timeline, channelParams, subscriber, fetchPage, gapFillLimit, (fill) => gapFills.next(fill));
+  };
+
+  const channel = <C extends ChannelName>(name: C, params?: ChannelParams<C>, channelOptions: ChannelOptions<C> = {}): Observable<ChannelMessage<C>> =>
+    new Observable<ChannelMessage<C>>((subscriber) => {
+      if (typeof name !== 'string' || (name as string) === '') {
+        subscriber.error(new InvalidArgumentError('channel name must be a non-empty string'));
+        return;
+      }
+      const link = sharedChannelNames.has(name) ? session.sharedLink(name) : new ChannelLink(name, params ?? undefined);
+      const listener = listenerFor(name, params, subscriber as Subscriber<unknown>);
+      link.listeners.push(listener);
+      session.attachChannel(link);
+      const outbound = channelOptions.send$?.subscribe({
+        next: (message) => session.sendToChannel(link, message.type, message.body),
+        error: (error: unknown) => subscriber.error(error),
+      });
+      return () => {
+        outbound?.unsubscribe();
+        listener.dispose?.();
+        link.removeListener(listener);
+        if (link.listeners.length === 0) session.detachChannel(link);
+      };
+    });
+
+  const noteUpdates = (noteId: string): Observable<NoteUpdate> =>
+    new Observable<NoteUpdate>((subscriber) => {
+      if (typeof noteId !== 'string' || noteId === '') {
+        subscriber.error(new InvalidArgumentError('noteId must be a non-empty string'));
+        return;
+      }
+      session.attachNote(noteId, subscriber);
+      return () => session.detachNote(noteId, subscriber);
+    });
+
+  const api = <E extends EndpointName, P extends EndpointParams<E>>(endpoint: E, params?: P, callOptions: ApiCallOptions = {}): Observable<EndpointResponse<E, P>> => {
+    if (typeof endpoint !== 'string' || !/^[\w\-/]+$/.test(endpoint)) return throwError(() => new InvalidArgumentError(`not an endpoint name: ${String(endpoint).slice(0, 60)}`));
+    const transport = callOptions.transport ?? apiTransport;
+    if (transport === 'stream') {
+      if (!legacy) return throwError(() => new InvalidArgumentError("stream API transport needs protocol 'legacy'"));
+      return session.streamRequest<EndpointResponse<E, P>>(endpoint, params);
+    }
+    return http<EndpointResponse<E, P>>(endpoint, params as object | undefined);
+  };
+
+  const broadcasts = (): Observable<BroadcastMessage> =>
+    new Observable<BroadcastMessage>((subscriber) => {
+      session.attachBroadcasts(subscriber);
+      return () => session.detachBroadcasts(subscriber);
+    });
+
+  return {
+    channel,
+    noteUpdates,
+    api,
+    broadcasts,
+    state$: session.state$.pipe(distinctUntilChanged()),
+    gapFills$: gapFills.asObservable(),
+    stats: () => ({ ...session.stats }),
+  };
+}

@@ -1,0 +1,58 @@
+/** A frame that parsed as a JSON object with a string `type`: what every Misskey message looks like. */
+export interface MisskeyFrame {
+  type: string;
+  body?: unknown;
+  [key: string]: unknown;
+}
+
+/** Why a frame was skipped. */
+export type MalformedReason = 'not-json' | 'not-an-object' | 'no-type';
+
+/** The result of {@link parseFrame} for a frame that is not a Misskey message. */
+export interface MalformedFrame {
+  readonly malformed: MalformedReason;
+}
+
+const notJson: MalformedFrame = Object.freeze({ malformed: 'not-json' });
+const notAnObject: MalformedFrame = Object.freeze({ malformed: 'not-an-object' });
+const noType: MalformedFrame = Object.freeze({ malformed: 'no-type' });
+
+/**
+ * Parses one text frame. Never throws: anything that is not a JSON object with a string `type` comes back
+ * as a {@link MalformedFrame} (shared frozen values, so skipping costs no allocation).
+ *
+ * @example
+ * ```ts
+ * const frame = parseFrame('{"type":"connected","body":{"id":"1"}}');
+ * if (!isMalformed(frame)) console.log(frame.type);
+ * ```
+ */
+export function parseFrame(data: string | Buffer): MisskeyFrame | MalformedFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(data as string);
+  } catch {
+    return notJson;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return notAnObject;
+  return typeof (value as { type?: unknown }).type === 'string' ? (value as MisskeyFrame) : noType;
+}
+
+/**
+ * Whether {@link parseFrame} rejected the frame.
+ *
+ * @example
+ * ```ts
+ * isMalformed(parseFrame('h')); // true
+ * ```
+ */
+export function isMalformed(frame: MisskeyFrame | MalformedFrame): frame is MalformedFrame {
+  return (frame as MalformedFrame).malformed !== undefined && typeof (frame as MisskeyFrame).type !== 'string';
+}
+
+/** The `{ id, type, body }` shape shared by `channel` and `noteUpdated` bodies; `undefined` if the body is not one. */
+export function routedBody(body: unknown): { id: string; type: string; body?: unknown } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as { id?: unknown; type?: unknown };
+  return typeof b.id === 'string' && typeof b.type === 'string' ? (b as { id: string; type: string }) : undefined;
+}

@@ -1,0 +1,386 @@
+import { BehaviorSubject, defer, filter, interval, Observable, timer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import type { ConnectionState } from '../core/connection-state.js';
+import { correlate, type Correlator } from '../core/correlate.js';
+import { ChannelRejectedError, ConnectionLostError } from '../core/errors.js';
+import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
+import { watchdog } from '../core/watchdog.js';
+import { misskeyErrorOf } from './api-error.js';
+import { ChannelLink } from './channel-link.js';
+import { parseFrame, routedBody, type MisskeyFrame } from './frame.js';
+import { socketLink, type WebSocketConstructor, type WebSocketLike } from './socket-link.js';
+
+/** Counters of one client, for monitoring and tests. */
+export interface MisskeyClientStats {
+  /** Frames that were not JSON objects with a string `type` (skipped). */
+  malformedFrames: number;
+  /** Frames with a `type` this client does not handle (skipped). */
+  unknownFrames: number;
+  /** Outbound messages dropped because the queue was full while disconnected. */
+  droppedOutbound: number;
+  /** Reconnect attempts so far. */
+  reconnects: number;
+}
+
+/** Settings of a {@link MisskeySession}, resolved from the client options. */
+export interface SessionSettings {
+  url: string;
+  secrets: ReadonlyArray<string | undefined>;
+  WebSocket: WebSocketConstructor | undefined;
+  legacy: boolean;
+  reconnect: RetryBackoffOptions;
+  closeDelay: number;
+  ackTimeout: number;
+  heartbeatInterval: number;
+  idleTimeout: number;
+  maxQueuedMessages: number;
+  streamApiTimeout: number;
+  scheduler: SchedulerLike | undefined;
+}
+
+interface QueuedFrame {
+  frame: string;
+  live: boolean;
+}
+
+type Listener = Pick<Subscriber<unknown>, 'next' | 'error'>;
+
+const broadcastTypes = new Set(['emojiAdded', 'emojiUpdated', 'emojiDeleted', 'announcementCreated']);
+
+/**
+ * The one WebSocket of a client, shared by reference count: opened by the first lease, closed
+ * `closeDelay` ms after the last. Routes frames by channel id and note id through Maps, reconnects with
+ * backoff, reconnects every live channel (new ids, acks awaited) and note before any queued message,
+ * sends `h` heartbeats, and replaces a socket silent for `idleTimeout`.
+ */
+export class MisskeySession {
+  readonly state$ = new BehaviorSubject<ConnectionState>('closed');
+  readonly stats: MisskeyClientStats = { malformedFrames: 0, unknownFrames: 0, droppedOutbound: 0, reconnects: 0 };
+  private readonly channels = new Map<string, ChannelLink>();
+  private readonly liveChannels = new Set<ChannelLink>();
+  private readonly sharedLinks = new Map<string, ChannelLink>();
+  private readonly notes = new Map<string, Listener[]>();
+  private readonly broadcastListeners = new Set<Listener>();
+  private readonly queue: QueuedFrame[] = [];
+  private readonly streamApi: Correlator<unknown>;
+  private readonly streamApiEndpoints = new Map<string, string>();
+  private socket: WebSocketLike | undefined;
+  private link: Subscription | undefined;
+  private heartbeat: Subscription | undefined;
+  private grace: Subscription | undefined;
+  private leases = 0;
+  private nextChannelId = 0;
+  private framesSeen = 0;
+  private closingPolitely = false;
+
+  constructor(private readonly settings: SessionSettings) {
+    this.streamApi = correlate({ timeout: settings.streamApiTimeout, ...(settings.scheduler ? { scheduler: settings.scheduler } : {}) });
+  }
+
+  // ---- leases --------------------------------------------------------------------------------------
+
+  acquire(): void {
+    this.leases += 1;
+    this.grace?.unsubscribe();
+    this.grace = undefined;
+    if (!this.link) this.start();
+  }
+
+  release(): void {
+    this.leases -= 1;
+    if (this.leases > 0 || !this.link) return;
+    this.grace = timer(this.settings.closeDelay, this.settings.scheduler).subscribe(() => this.shutdown());
+  }
+
+  private start(): void {
+    const { settings } = this;
+    this.state$.next('connecting');
+    const sched = settings.scheduler ? { scheduler: settings.scheduler } : {};
+    let lastSeen = -1;
+    const alive$ = interval(Math.max(1, settings.idleTimeout / 4), settings.scheduler).pipe(
+      filter(() => {
+        const changed = this.framesSeen !== lastSeen;
+        lastSeen = this.framesSeen;
+        return changed;
+      }),
+    );
+    const handlers = {
+      opened: (socket: WebSocketLike) => this.opened(socket),
+      message: (data: string | Buffer | undefined) => this.receive(data),
+      pinged: () => {
+        this.framesSeen += 1;
+      },
+      closed: () => this.dropped(),
+      polite: () => this.closingPolitely,
+    };
+    this.link = defer(() => socketLink(settings.url, settings.WebSocket, handlers, settings.secrets))
+      .pipe(
+        watchdog(settings.idleTimeout, { heartbeats: alive$, ...sched }),
+        retryBackoff({
+          ...settings.reconnect,
+          ...sched,
+          onRetry: (attempt) => {
+            this.stats.reconnects += 1;
+            this.state$.next('reconnecting');
+            settings.reconnect.onRetry?.(attempt);
+          },
+        }),
+      )
+      .subscribe({ error: (error: unknown) => this.terminate(error) });
+  }
+
+  private shutdown(): void {
+    this.grace = undefined;
+    const link = this.link;
+    this.link = undefined;
+    this.closingPolitely = true;
+    link?.unsubscribe();
+    this.closingPolitely = false;
+    this.queue.length = 0;
+    this.state$.next('closed');
+  }
+
+  /** A terminal failure (refused upgrade, retries exhausted): every stream of the client ends with it. */
+  private terminate(error: unknown): void {
+    this.link = undefined;
+    this.queue.length = 0;
+    this.state$.next('closed');
+    this.streamApi.failAll(error);
+    for (const link of [...this.liveChannels]) link.fail(error);
+    for (const listeners of [...this.notes.values()]) for (const listener of listeners.slice()) listener.error(error);
+    for (const listener of [...this.broadcastListeners]) listener.error(error);
+  }
+
+  // ---- socket events -------------------------------------------------------------------------------
+
+  private opened(socket: WebSocketLike): void {
+    this.socket = socket;
+    this.state$.next('open');
+    for (const link of this.liveChannels) this.connectChannel(link);
+    for (const noteId of this.notes.keys()) this.subscribeNote(noteId);
+    const queued = this.queue.splice(0);
+    for (const entry of queued) if (entry.live) socket.send(entry.frame);
+    if (this.settings.heartbeatInterval > 0) {
+      this.heartbeat = interval(this.settings.heartbeatInterval, this.settings.scheduler).subscribe(() => this.socket?.send('h'));
+    }
+  }
+
+  private dropped(): void {
+    this.socket = undefined;
+    this.heartbeat?.unsubscribe();
+    this.heartbeat = undefined;
+    this.channels.clear();
+    for (const link of this.liveChannels) {
+      link.acked = false;
+      link.ackTimer?.unsubscribe();
+      link.ackTimer = undefined;
+    }
+    this.streamApiEndpoints.clear();
+    this.streamApi.failAll(new ConnectionLostError('streaming socket dropped with stream API requests pending'));
+  }
+
+  private receive(data: string | Buffer | undefined): void {
+    this.framesSeen += 1;
+    const frame = data === undefined ? undefined : parseFrame(data);
+    if (frame === undefined || typeof (frame as MisskeyFrame).type !== 'string') {
+      this.stats.malformedFrames += 1;
+      return;
+    }
+    const { type, body } = frame as MisskeyFrame;
+    if (type === 'channel') {
+      const routed = routedBody(body);
+      if (routed) this.channels.get(routed.id)?.deliver(routed);
+      else this.stats.malformedFrames += 1;
+    } else if (type === 'noteUpdated') this.noteUpdated(body);
+    else if (type === 'connected') this.connected(body);
+    else if (broadcastTypes.has(type)) this.broadcast(type, body);
+    else if (this.settings.legacy && type === 'note-updated') this.legacyNoteUpdated(body);
+    else if (this.settings.legacy && type.startsWith('api-res:')) this.streamApiAnswer(type.slice(8), body);
+    else this.stats.unknownFrames += 1;
+  }
+
+  private connected(body: unknown): void {
+    const id = (body as { id?: unknown } | null)?.id;
+    const link = typeof id === 'string' ? this.channels.get(id) : undefined;
+    if (!link || link.acked) return;
+    link.acknowledge();
+    for (const { type, body: payload } of link.held.splice(0)) this.send(JSON.stringify({ type: 'ch', body: { id: link.id, type, body: payload } }));
+  }
+
+  private noteUpdated(body: unknown): void {
+    const routed = routedBody(body);
+    if (!routed) {
+      this.stats.malformedFrames += 1;
+      return;
+    }
+    const listeners = this.notes.get(routed.id);
+    if (listeners) for (const listener of listeners.length === 1 ? listeners : listeners.slice()) listener.next(routed);
+  }
+
+  private legacyNoteUpdated(body: unknown): void {
+    const note = (body as { note?: { id?: unknown } } | null)?.note;
+    if (typeof note?.id !== 'string') {
+      this.stats.malformedFrames += 1;
+      return;
+    }
+    const update = { id: note.id, type: 'snapshot', body: { note } };
+    for (const listener of (this.notes.get(note.id) ?? []).slice()) listener.next(update);
+  }
+
+  private broadcast(type: string, body: unknown): void {
+    const message = { type, body };
+    for (const listener of this.broadcastListeners) listener.next(message);
+  }
+
+  private send(frame: string): void {
+    this.socket?.send(frame);
+  }
+
+  // ---- channels ------------------------------------------------------------------------------------
+
+  /** The shared connection of a `shouldShare` channel name, created on first use. */
+  sharedLink(name: string): ChannelLink {
+    let link = this.sharedLinks.get(name);
+    if (!link) this.sharedLinks.set(name, (link = new ChannelLink(name, undefined)));
+    return link;
+  }
+
+  attachChannel(link: ChannelLink): void {
+    if (link.attached) return;
+    link.attached = true;
+    this.liveChannels.add(link);
+    this.acquire();
+    if (this.socket) this.connectChannel(link);
+  }
+
+  detachChannel(link: ChannelLink): void {
+    if (!link.attached) return;
+    link.attached = false;
+    this.liveChannels.delete(link);
+    if (this.sharedLinks.get(link.name) === link) this.sharedLinks.delete(link.name);
+    link.ackTimer?.unsubscribe();
+    link.ackTimer = undefined;
+    link.held.length = 0;
+    if (this.channels.delete(link.id)) this.send(JSON.stringify({ type: 'disconnect', body: { id: link.id } }));
+    this.release();
+  }
+
+  /** Sends a `ch` message now if the channel is acknowledged, else holds it (bounded, oldest dropped). */
+  sendToChannel(link: ChannelLink, type: string, body: unknown): void {
+    if (this.socket && link.acked) {
+      this.socket.send(JSON.stringify({ type: 'ch', body: { id: link.id, type, body: body ?? null } }));
+      return;
+    }
+    link.held.push({ type, body: body ?? null });
+    if (link.held.length > this.settings.maxQueuedMessages) {
+      link.held.shift();
+      this.stats.droppedOutbound += 1;
+    }
+  }
+
+  private connectChannel(link: ChannelLink): void {
+    const id = String(++this.nextChannelId);
+    link.id = id;
+    link.acked = false;
+    this.channels.set(id, link);
+    const body: Record<string, unknown> = { channel: link.name, id, pong: true };
+    if (link.params !== undefined && link.params !== null) body['params'] = link.params;
+    this.send(JSON.stringify({ type: 'connect', body }));
+    link.ackTimer = timer(this.settings.ackTimeout, this.settings.scheduler).subscribe(() => this.rejectChannel(link));
+  }
+
+  private rejectChannel(link: ChannelLink): void {
+    link.ackTimer = undefined;
+    const error = new ChannelRejectedError(link.name, this.settings.ackTimeout);
+    this.detachChannel(link);
+    link.fail(error);
+  }
+
+  // ---- notes ---------------------------------------------------------------------------------------
+
+  attachNote(noteId: string, listener: Listener): void {
+    this.acquire();
+    const listeners = this.notes.get(noteId);
+    if (listeners) {
+      listeners.push(listener);
+      return;
+    }
+    this.notes.set(noteId, [listener]);
+    if (this.socket) this.subscribeNote(noteId);
+  }
+
+  detachNote(noteId: string, listener: Listener): void {
+    const listeners = this.notes.get(noteId);
+    const index = listeners?.indexOf(listener) ?? -1;
+    if (!listeners || index < 0) return;
+    listeners.splice(index, 1);
+    if (listeners.length === 0) {
+      this.notes.delete(noteId);
+      this.send(this.settings.legacy ? JSON.stringify({ type: 'decapture', id: noteId }) : JSON.stringify({ type: 'unsubNote', body: { id: noteId } }));
+    }
+    this.release();
+  }
+
+  private subscribeNote(noteId: string): void {
+    this.send(this.settings.legacy ? JSON.stringify({ type: 'capture', id: noteId }) : JSON.stringify({ type: 'subNote', body: { id: noteId } }));
+  }
+
+  // ---- broadcasts ----------------------------------------------------------------------------------
+
+  attachBroadcasts(listener: Listener): void {
+    this.acquire();
+    this.broadcastListeners.add(listener);
+  }
+
+  detachBroadcasts(listener: Listener): void {
+    if (this.broadcastListeners.delete(listener)) this.release();
+  }
+
+  // ---- stream API (legacy protocol) ----------------------------------------------------------------
+
+  /** One `api` request over the socket, answered by `api-res:<id>`; never re-sent after a drop. */
+  streamRequest<R>(endpoint: string, data: unknown): Observable<R> {
+    return new Observable<R>((subscriber) => {
+      this.acquire();
+      const entry: QueuedFrame = { frame: '', live: true };
+      let requestId = '';
+      const request = this.streamApi
+        .request((id) => {
+          requestId = id;
+          this.streamApiEndpoints.set(id, endpoint);
+          entry.frame = JSON.stringify({ type: 'api', id, endpoint, data: data ?? {} });
+          this.enqueue(entry);
+        })
+        .subscribe(subscriber as Subscriber<unknown>);
+      return () => {
+        entry.live = false;
+        this.streamApiEndpoints.delete(requestId);
+        request.unsubscribe();
+        this.release();
+      };
+    });
+  }
+
+  private enqueue(entry: QueuedFrame): void {
+    if (this.socket) {
+      this.socket.send(entry.frame);
+      return;
+    }
+    this.queue.push(entry);
+    if (this.queue.length > this.settings.maxQueuedMessages) {
+      const dropped = this.queue.shift() as QueuedFrame;
+      this.stats.droppedOutbound += 1;
+      if (dropped.live) this.streamApi.reject(JSON.parse(dropped.frame).id as string, new ConnectionLostError('dropped from the full outbound queue while disconnected'));
+    }
+  }
+
+  private streamApiAnswer(id: string, body: unknown): void {
+    const endpoint = this.streamApiEndpoints.get(id) ?? 'stream api';
+    this.streamApiEndpoints.delete(id);
+    const answer = (body ?? null) as { res?: unknown; e?: unknown } | null;
+    if (answer !== null && typeof answer === 'object' && 'e' in answer && answer.e) {
+      this.streamApi.reject(id, misskeyErrorOf(endpoint, undefined, answer.e));
+    } else {
+      this.streamApi.resolve(id, answer !== null && typeof answer === 'object' && 'res' in answer ? answer.res : answer);
+    }
+  }
+}

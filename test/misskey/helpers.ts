@@ -1,0 +1,89 @@
+import { filter, firstValueFrom, type Observable, ReplaySubject, type Subscription } from 'rxjs';
+import { misskey, type MisskeyClient, type MisskeyOptions } from '../../src/misskey/index.js';
+import { startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions } from '../../src/testing/misskey/index.js';
+
+/** Fast timings for tests: small reconnect delays, grace period and ack timeout; no wall-clock sleeps. */
+export const fastClient: Partial<MisskeyOptions> = {
+  reconnect: { initialDelay: 5, multiplier: 2, maxDelay: 40, jitter: 0.2 },
+  closeDelay: 10,
+  ackTimeout: 1000,
+  http: { retry: { initialDelay: 5, maxDelay: 20, maxRetries: 3 } },
+};
+
+/** Tracks emulators, clients and subscriptions of one test and releases them all. */
+export class Rig {
+  readonly emulators: MisskeyEmulator[] = [];
+  readonly subscriptions: Subscription[] = [];
+
+  async emulator(options: MisskeyEmulatorOptions = {}): Promise<MisskeyEmulator> {
+    const emulator = await startMisskeyEmulator(options);
+    this.emulators.push(emulator);
+    return emulator;
+  }
+
+  client(emulator: MisskeyEmulator, options: Partial<MisskeyOptions> = {}): MisskeyClient {
+    return misskey({ origin: emulator.origin, token: emulator.users['admin']?.token, ...fastClient, ...options });
+  }
+
+  /** Subscribes and records every value; `done` settles with the error or completion. */
+  record<T>(source: Observable<T>): Recording<T> {
+    const recording = new Recording<T>();
+    this.subscriptions.push(source.subscribe(recording.observer));
+    return recording;
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of this.subscriptions.splice(0)) s.unsubscribe();
+    await Promise.all(this.emulators.splice(0).map((e) => e.close()));
+  }
+}
+
+/** Values, error and completion of one subscription, awaitable. */
+export class Recording<T> {
+  readonly values: T[] = [];
+  error: unknown;
+  completed = false;
+  private readonly events = new ReplaySubject<number>(1);
+  private readonly settled = new ReplaySubject<void>(1);
+
+  readonly observer = {
+    next: (value: T) => {
+      this.values.push(value);
+      this.events.next(this.values.length);
+    },
+    error: (error: unknown) => {
+      this.error = error;
+      this.settled.next();
+    },
+    complete: () => {
+      this.completed = true;
+      this.settled.next();
+    },
+  };
+
+  /** Resolves once at least `count` values arrived. */
+  async count(count: number): Promise<T[]> {
+    if (this.values.length < count) await firstValueFrom(this.events.pipe(filter((n) => n >= count)));
+    return this.values;
+  }
+
+  /** Resolves once the subscription errored or completed. */
+  async done(): Promise<unknown> {
+    await firstValueFrom(this.settled);
+    return this.error;
+  }
+}
+
+/** Resolves once `predicate` holds, checking after each turn of the event loop (for emulator-side state). */
+export async function until(predicate: () => boolean, what = 'condition', limit = 5000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > limit) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Resolves when `state$` reaches `state`. */
+export function reach<S>(state$: Observable<S>, state: S): Promise<S> {
+  return firstValueFrom(state$.pipe(filter((s) => s === state)));
+}
