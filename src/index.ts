@@ -14,3 +14,4 @@ export * from './core/retry-backoff.js';
 export * from './core/watchdog.js';
 export * from './core/dedupe-by.js';
 export * from './core/correlate.js';
+export * from './core/partition.js';
