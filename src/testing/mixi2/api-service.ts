@@ -29,6 +29,10 @@ export function apiServiceImplementation(definition: typeof ApiServiceDefinition
     implementation[method] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       const refusal = gate.admitApi(rpc, call.request, call.metadata);
       if (refusal) return callback(refusal);
+      if (gate.holdCalls) {
+        call.on('cancelled', () => (gate.cancelledCalls += 1));
+        return undefined;
+      }
       const outcome = run(call.request);
       if (isStatus(outcome)) callback(outcome);
       else callback(null, outcome);

@@ -80,6 +80,10 @@ export interface Mixi2Emulator {
   denyPermission(on?: boolean): void;
   /** Answers the next `calls` API calls with RESOURCE_EXHAUSTED and `retry-after`. */
   rateLimit(calls: number, retryAfterSeconds?: number): void;
+  /** While on, API calls are recorded but never answered (to test cancellation). */
+  holdApiCalls(on?: boolean): void;
+  /** Number of held API calls the client cancelled. */
+  readonly cancelledApiCalls: number;
   /** Signs and POSTs `events` to a webhook URL as mixi2 does, optionally spoiled; resolves with the HTTP status. */
   sendWebhook(url: string, events: Event | readonly Event[], fault?: WebhookFault): Promise<number>;
   /** Sends the previous webhook delivery again, byte for byte. */
@@ -177,6 +181,12 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
     rateLimit: (calls, retryAfterSeconds = 1) => {
       gate.rateLimitedCalls = calls;
       gate.retryAfterSeconds = retryAfterSeconds;
+    },
+    holdApiCalls: (on = true) => {
+      gate.holdCalls = on;
+    },
+    get cancelledApiCalls() {
+      return gate.cancelledCalls;
     },
     sendWebhook: (url, events, fault) => sender.send(url, Array.isArray(events) ? events : [events as Event], fault),
     replayWebhook: () => sender.replay(),

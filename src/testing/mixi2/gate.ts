@@ -24,6 +24,10 @@ export class Mixi2Gate {
   rateLimitedCalls = 0;
   /** `retry-after` seconds sent with RESOURCE_EXHAUSTED. */
   retryAfterSeconds = 1;
+  /** While true, admitted API calls get no answer until released (to test cancellation). */
+  holdCalls = false;
+  /** API calls the client cancelled before an answer. */
+  cancelledCalls = 0;
   readonly calls: RecordedMixi2Call[] = [];
   private readonly windowStarts = new Map<string, { start: number; count: number }>();
 
