@@ -7,8 +7,10 @@ import type { Note } from './types.js';
 export interface GapFill {
   /** The timeline channel that was filled. */
   channel: string;
-  /** The last note seen before the drop. */
-  sinceId: string;
+  /** The last note seen before the drop; absent when the channel had delivered no note yet. */
+  sinceId?: string;
+  /** When no note had been seen: the time the channel was first acknowledged (ms since epoch, client clock). */
+  sinceDate?: number;
   /** Notes fetched over HTTP (before de-duplication against live frames). */
   fetched: number;
   /** `false` when the gap may be larger than one page (`fetched === limit`) or the fetch failed: notes may be missing. */
@@ -25,10 +27,12 @@ type TimelineMessage = { type: string; body: unknown };
 /**
  * Sits between a timeline channel and its subscriber: remembers the last note id, and after every
  * reconnect fetches what was missed with `sinceId` (one page of `limit`), emits it oldest first, then the
- * live notes that arrived meanwhile, skipping those the page already had.
+ * live notes that arrived meanwhile, skipping those the page already had. A channel that had delivered no
+ * note yet fetches with `sinceDate` = 1 ms before it was first acknowledged (client clock; skew shifts it).
  */
 export class TimelineGapFiller implements ChannelListener {
   private lastNoteId: string | undefined;
+  private firstAckAt: number | undefined;
   private buffer: TimelineMessage[] | undefined;
   private fetch: Subscription | undefined;
 
@@ -57,13 +61,17 @@ export class TimelineGapFiller implements ChannelListener {
   }
 
   acknowledged(reconnected: boolean): void {
-    const sinceId = this.lastNoteId;
-    if (!reconnected || sinceId === undefined || this.buffer) return;
+    if (!reconnected) {
+      this.firstAckAt ??= Date.now();
+      return;
+    }
+    if (this.buffer) return;
+    const since: Pick<GapFill, 'sinceId' | 'sinceDate'> = this.lastNoteId === undefined ? { sinceDate: (this.firstAckAt ?? Date.now()) - 1 } : { sinceId: this.lastNoteId };
     this.buffer = [];
-    const params = { ...this.timeline.params(this.channelParams), sinceId, limit: this.limit };
+    const params = { ...this.timeline.params(this.channelParams), ...since, limit: this.limit };
     this.fetch = this.fetchPage(this.timeline.endpoint, params).subscribe({
-      next: (notes) => this.flush(sinceId, notes, undefined),
-      error: (error: unknown) => this.flush(sinceId, [], error),
+      next: (notes) => this.flush(since, notes, undefined),
+      error: (error: unknown) => this.flush(since, [], error),
     });
   }
 
@@ -71,8 +79,9 @@ export class TimelineGapFiller implements ChannelListener {
     this.fetch?.unsubscribe();
   }
 
-  private flush(sinceId: string, notes: Note[], error: unknown): void {
-    const ascending = notes.filter((n) => n.id > sinceId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  private flush(since: Pick<GapFill, 'sinceId' | 'sinceDate'>, notes: Note[], error: unknown): void {
+    const { sinceId } = since;
+    const ascending = notes.filter((n) => sinceId === undefined || n.id > sinceId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const fetchedIds = new Set<string>();
     const live = this.buffer ?? [];
     this.buffer = undefined;
@@ -81,7 +90,7 @@ export class TimelineGapFiller implements ChannelListener {
       fetchedIds.add(note.id);
       this.next({ type: 'note', body: note });
     }
-    const fill: GapFill = { channel: this.channel, sinceId, fetched: notes.length, complete: error === undefined && notes.length < this.limit };
+    const fill: GapFill = { channel: this.channel, ...since, fetched: notes.length, complete: error === undefined && notes.length < this.limit };
     if (error !== undefined) fill.error = error;
     this.report(fill);
     for (const message of live) {

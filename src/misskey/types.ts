@@ -13,14 +13,16 @@ type PayloadOf<E> = E extends (payload: infer P) => void ? P : E extends () => v
  * One message of channel `C`: a discriminated union on `type` (the channel event name) whose `body` is
  * that event's payload, e.g. `{ type: 'note', body: Note }` for timelines.
  */
-export type ChannelMessage<C extends ChannelName> = {
-  [E in keyof EventsOf<C> & string]: { type: E; body: PayloadOf<EventsOf<C>[E]> };
-}[keyof EventsOf<C> & string];
+export type ChannelMessage<C extends ChannelName> = C extends ChannelName
+  ? { [E in keyof EventsOf<C> & string]: { type: E; body: PayloadOf<EventsOf<C>[E]> } }[keyof EventsOf<C> & string]
+  : never;
 
 /** What channel `C` accepts through `ch` messages (`never` for channels that accept nothing). */
-export type ChannelOutbound<C extends ChannelName> = Channels[C]['receives'] extends null
-  ? never
-  : { [T in keyof Channels[C]['receives'] & string]: { type: T; body: Channels[C]['receives'][T] } }[keyof Channels[C]['receives'] & string];
+export type ChannelOutbound<C extends ChannelName> = C extends ChannelName
+  ? Channels[C]['receives'] extends null
+    ? never
+    : { [T in keyof Channels[C]['receives'] & string]: { type: T; body: Channels[C]['receives'][T] } }[keyof Channels[C]['receives'] & string]
+  : never;
 
 /** The `noteUpdated` event of the current protocol, as `misskey-js` types it. */
 export type NoteUpdatedEvent = PayloadOf<StreamEvents['noteUpdated']>;

@@ -26,6 +26,8 @@ function pageQueryOf(params: Params): PageQuery | EmulatedHttpAnswer {
   const query: PageQuery = { limit };
   if (typeof params['sinceId'] === 'string') query.sinceId = params['sinceId'];
   if (typeof params['untilId'] === 'string') query.untilId = params['untilId'];
+  if (typeof params['sinceDate'] === 'number') query.sinceDate = params['sinceDate'];
+  if (typeof params['untilDate'] === 'number') query.untilDate = params['untilDate'];
   return query;
 }
 

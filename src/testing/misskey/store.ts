@@ -24,6 +24,9 @@ export const timelineOfEndpoint: Readonly<Record<string, TimelineKind>> = {
 export interface PageQuery {
   sinceId?: string;
   untilId?: string;
+  /** Milliseconds since epoch. */
+  sinceDate?: number;
+  untilDate?: number;
   limit: number;
 }
 
@@ -71,12 +74,16 @@ export class MisskeyStore {
     return this.follows(viewerId, note.userId);
   }
 
-  /** A timeline page: with `sinceId` only, ascending after it; otherwise newest first (as 2026.3.2 does). */
+  /** A timeline page: with `sinceId`/`sinceDate` only, ascending after it; otherwise newest first (as 2026.3.2 does). */
   page(kind: TimelineKind, viewerId: string | undefined, query: PageQuery): StoredNote[] {
     const all = [...this.notes.values()].filter((n) => this.visibleOn(kind, n, viewerId));
-    const { sinceId, untilId, limit } = query;
-    const bounded = all.filter((n) => (sinceId === undefined || n.id > sinceId) && (untilId === undefined || n.id < untilId));
-    if (sinceId !== undefined && untilId === undefined) return bounded.slice(0, limit);
+    const { sinceId, untilId, sinceDate, untilDate, limit } = query;
+    const bounded = all.filter((n) => {
+      const at = Date.parse(n.createdAt);
+      return (sinceId === undefined || n.id > sinceId) && (untilId === undefined || n.id < untilId) && (sinceDate === undefined || at > sinceDate) && (untilDate === undefined || at < untilDate);
+    });
+    const since = sinceId !== undefined || sinceDate !== undefined;
+    if (since && untilId === undefined && untilDate === undefined) return bounded.slice(0, limit);
     return bounded.reverse().slice(0, limit);
   }
 

@@ -1,0 +1,123 @@
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthenticationError, ConnectionLostError, InvalidArgumentError, PermissionError, RateLimitError } from '../../src/core/errors.js';
+import { misskey, MisskeyApiError } from '../../src/misskey/index.js';
+import { fastClient, Rig } from './helpers.js';
+
+const rig = new Rig();
+afterEach(() => rig.dispose());
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('api() over HTTP', () => {
+  it('returns typed responses, null for 204, and sends the token as i', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator);
+    const { createdNote } = await firstValueFrom(client.api('notes/create', { text: 'typed' }));
+    expect(createdNote.text).toBe('typed');
+    expect(await firstValueFrom(client.api('notes/reactions/create', { noteId: createdNote.id, reaction: '👍' }))).toBeNull();
+    const shown = await firstValueFrom(client.api('notes/show', { noteId: createdNote.id }));
+    expect(shown.reactions).toEqual({ '👍': 1 });
+    expect(emulator.apiCalls.map((c) => c.endpoint)).toEqual(['notes/create', 'notes/reactions/create', 'notes/show']);
+    expect(emulator.stats().connections).toBe(0);
+  });
+
+  it('maps Misskey error bodies to MisskeyApiError with code, id, kind and info', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator);
+    const error = await failure(firstValueFrom(client.api('notes/show', { noteId: 'nope' })));
+    expect(error).toBeInstanceOf(MisskeyApiError);
+    expect(error).toMatchObject({ status: 400, errorCode: 'NO_SUCH_NOTE', errorId: '24fcbfc6-2e37-42b6-8388-c29b3861a08d', kind: 'client', retryable: false });
+    const invalid = await failure(firstValueFrom(client.api('notes/local-timeline', { limit: 101 })));
+    expect(invalid).toMatchObject({ errorCode: 'INVALID_PARAM', info: { param: '#/properties/limit/maximum', reason: 'must be <= 100' } });
+    const unknown = await failure(firstValueFrom(client.api('no/such/endpoint' as 'i')));
+    expect(unknown).toMatchObject({ status: 404 });
+    expect(emulator.apiCalls).toHaveLength(3);
+  });
+
+  it('maps 401 to AuthenticationError without leaking the token', async () => {
+    const emulator = await rig.emulator();
+    const client = misskey({ origin: emulator.origin, token: 'secret-token-123', ...fastClient });
+    const error = await failure(firstValueFrom(client.api('i')));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(String((error as Error).message)).not.toContain('secret-token-123');
+    expect(emulator.apiCalls).toHaveLength(1);
+  });
+
+  it('maps 403 to PermissionError', async () => {
+    const emulator = await rig.emulator();
+    emulator.failEndpoint('i', { status: 403 });
+    const error = await failure(firstValueFrom(rig.client(emulator).api('i')));
+    expect(error).toBeInstanceOf(PermissionError);
+  });
+
+  it('maps 429 to RateLimitError with Retry-After and does not retry it by default', async () => {
+    const emulator = await rig.emulator();
+    emulator.rateLimit('notes/create', { retryAfterSec: 3 });
+    const error = await failure(firstValueFrom(rig.client(emulator).api('notes/create', { text: 'x' })));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(3000);
+    expect(emulator.apiCalls).toHaveLength(1);
+  });
+
+  it('retries 429 when asked to, after Retry-After', async () => {
+    const emulator = await rig.emulator();
+    emulator.rateLimit('notes/create', { retryAfterSec: 0, calls: 2 });
+    const client = rig.client(emulator, { http: { retryRateLimited: true, retry: { initialDelay: 1, maxRetries: 3 } } });
+    const { createdNote } = await firstValueFrom(client.api('notes/create', { text: 'eventually' }));
+    expect(createdNote.text).toBe('eventually');
+    expect(emulator.apiCalls.map((c) => c.status)).toEqual([429, 429, 200]);
+  });
+
+  it('retries 5xx with backoff and gives up after maxRetries', async () => {
+    const emulator = await rig.emulator();
+    emulator.failEndpoint('i', { status: 500, times: 2 });
+    const client = rig.client(emulator);
+    const me = await firstValueFrom(client.api('i'));
+    expect(me.username).toBe('admin');
+    expect(emulator.apiCalls.map((c) => c.status)).toEqual([500, 500, 200]);
+    emulator.failEndpoint('i', { status: 502, times: 10 });
+    const error = await failure(firstValueFrom(client.api('i')));
+    expect(error).toMatchObject({ status: 502, retryable: true });
+    expect(emulator.apiCalls.length).toBe(3 + 4);
+  });
+
+  it('never retries 4xx', async () => {
+    const emulator = await rig.emulator();
+    await failure(firstValueFrom(rig.client(emulator).api('notes/show', { noteId: 'gone' })));
+    expect(emulator.apiCalls).toHaveLength(1);
+  });
+
+  it('retries network failures and reports ConnectionLostError when the server is gone', async () => {
+    const emulator = await rig.emulator();
+    const origin = emulator.origin;
+    await emulator.close();
+    const client = misskey({ origin, token: 't', ...fastClient });
+    const error = await failure(lastValueFrom(client.api('i')));
+    expect(error).toBeInstanceOf(ConnectionLostError);
+  });
+
+  it('works with an injected fetch', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator, { fetch: globalThis.fetch as never });
+    const { createdNote } = await firstValueFrom(client.api('notes/create', { text: 'via fetch' }));
+    expect(createdNote.text).toBe('via fetch');
+    expect(await failure(firstValueFrom(client.api('notes/show', { noteId: 'x' })))).toMatchObject({ errorCode: 'NO_SUCH_NOTE' });
+  });
+
+  it('rejects bad arguments with InvalidArgumentError', async () => {
+    expect(() => misskey({ origin: 'not a url' })).toThrow(InvalidArgumentError);
+    expect(() => misskey({ origin: 'ftp://x' })).toThrow(InvalidArgumentError);
+    expect(() => misskey({ origin: 'http://x', apiTransport: 'stream' })).toThrow(InvalidArgumentError);
+    const emulator = await rig.emulator();
+    const error = await failure(firstValueFrom(rig.client(emulator).api('../etc' as 'i')));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+  });
+});
