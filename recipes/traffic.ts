@@ -1,0 +1,84 @@
+import { EventReason } from '../src/mixi2/index.js';
+import { buildChatMessageReceivedEvent, buildMixi2Post, buildMixi2User, buildPostCreatedEvent } from '../src/testing/index.js';
+import type { RecipeEmulators } from './emulators.js';
+import { misskeyCast } from './emulators.js';
+
+/** Options of {@link startTraffic}. */
+export interface TrafficOptions {
+  /** Time between two rounds of traffic, in ms. @default 250 */
+  every?: number;
+}
+
+/** Running synthetic traffic. */
+export interface Traffic {
+  /** Rounds sent so far. */
+  readonly rounds: number;
+  stop(): void;
+}
+
+const mentions = [
+  '@bot おはよう！今日もよろしく',
+  '@bot what does streamrx do when the stream drops?',
+  '@bot 猫の写真を見て 🐈',
+  '@bot is the reconnect policy configurable?',
+  '@bot thanks for the quick reply yesterday',
+  '@bot ping',
+];
+const communityPosts = ['今日のランチはカレー 🍛', 'New photos in the Cats community', 'Weekend hiking plans anyone?', 'Release notes are up'];
+const chats = ['/help', '/ping', '/echo hello there', '/time', '/dice 2d6', 'hi bot'];
+const notes = [
+  'Just shipped a new release of streamrx 🎉',
+  'My cat knocked the coffee over again',
+  'Anyone tried rxjs marble tests for their bots?',
+  'good morning fediverse ☀️',
+  'Reading about exponential backoff with jitter',
+  'Lunch: ramen. No regrets.',
+  '猫がキーボードの上で寝ている',
+  'The train is late again',
+];
+
+const crowdReactions = ['👍', '❤️', '😆', '🐱'];
+
+const mixi2Users = ['alice', 'bob', 'carol', 'dave'].map((name) => buildMixi2User({ userId: `user-${name}`, name, displayName: name[0]!.toUpperCase() + name.slice(1) }));
+
+const pick = <T>(items: readonly T[], round: number): T => items[round % items.length]!;
+
+/**
+ * Feeds the emulators realistic traffic every `every` ms: mixi2 mentions and community posts (with the
+ * posts stored, so replies to them succeed) and now and then a chat message; Misskey notes from the people
+ * the bot follows, some with the keywords the reaction recipe looks for, and reactions to the previous note.
+ *
+ * @example
+ * ```ts
+ * const traffic = startTraffic(emulators, { every: 200 });
+ * traffic.stop();
+ * ```
+ */
+export function startTraffic(emulators: RecipeEmulators, options: TrafficOptions = {}): Traffic {
+  const { every = 250 } = options;
+  let rounds = 0;
+  let previousNoteId: string | undefined;
+  const round = (): void => {
+    const n = rounds++;
+    const { mixi2, misskey } = emulators;
+    if (mixi2) {
+      const issuer = pick(mixi2Users, n);
+      const mention = n % 2 === 0;
+      const post = mixi2.store.addPost(buildMixi2Post({ creatorId: issuer.userId, text: mention ? pick(mentions, n / 2) : pick(communityPosts, n) }));
+      const reasons = mention ? [EventReason.EVENT_REASON_POST_MENTIONED] : [EventReason.EVENT_REASON_POST_COMMUNITY];
+      mixi2.push(buildPostCreatedEvent(post, { issuer, reasons }));
+      if (n % 4 === 3) mixi2.push(buildChatMessageReceivedEvent({ text: pick(chats, n), roomId: `room-${issuer.name}` }, { issuer }));
+    }
+    if (misskey) {
+      if (previousNoteId !== undefined) misskey.react(previousNoteId, pick(misskeyCast, n + 2), pick(crowdReactions, n));
+      previousNoteId = misskey.createNote(pick(misskeyCast, n), { text: pick(notes, n) }).id;
+    }
+  };
+  const timer = setInterval(round, every);
+  return {
+    get rounds() {
+      return rounds;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
