@@ -60,7 +60,14 @@ export async function runRecipes(options: RunRecipesOptions): Promise<RecipesOut
   write(`services: ${links.map((l) => `${l.source} (${l.real ? 'real' : 'emulator'})`).join(', ')}`);
   const traffic = options.traffic === false ? undefined : startTraffic(connections.emulators, options.traffic);
   const started = Date.now();
-  const runs = options.start(connections);
+  let runs: RecipeRun[];
+  try {
+    runs = options.start(connections);
+  } catch (error) {
+    traffic?.stop();
+    await connections.close();
+    throw error;
+  }
   const timers: NodeJS.Timeout[] = [];
   let stopRequested!: (reason: string) => void;
   const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
