@@ -89,11 +89,26 @@ export class StreamHub {
     await Promise.all(
       [...this.streams].map(async (stream) => {
         for (const message of messages) {
-          if (!stream.call.write(message)) await new Promise((resolve) => stream.call.once('drain', resolve));
+          if (!this.streams.has(stream)) return;
+          if (!stream.call.write(message)) await this.drained(stream);
         }
         stream.lastWrite = Date.now();
       }),
     );
+  }
+
+  private drained(stream: OpenStream): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        stream.call.off('drain', done);
+        stream.call.off('close', done);
+        stream.call.off('cancelled', done);
+        resolve();
+      };
+      stream.call.on('drain', done);
+      stream.call.on('close', done);
+      stream.call.on('cancelled', done);
+    });
   }
 
   /** Sends a Ping to every open, unstalled stream now. */

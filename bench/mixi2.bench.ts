@@ -1,0 +1,272 @@
+/**
+ * mixi2 benchmarks.
+ * - events: `client.events()` against a raw @grpc/grpc-js `'data'` handler reading the same emulator stream
+ *   (200,000 POST_CREATED events with realistic text, one per stream message, pre-encoded). The emulator
+ *   runs in a child process (this file, started with MIXI2_BENCH_CHILD=1) so its writing does not share the
+ *   measured event loop; both variants decode the same bytes with the same generated code.
+ * - webhook: verified deliveries per second through `mixi2Webhook` against a hand-written node:http receiver
+ *   doing the same Ed25519 check and decode (reported, no goal).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { request as httpRequest, Agent, createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createPublicKey, verify } from 'node:crypto';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { type Subscription } from 'rxjs';
+import { clientCredentials, mixi2Client, mixi2Webhook, SendEventRequest, EventType, type Mixi2Auth } from '../src/mixi2/index.js';
+import { ApplicationServiceClient as StreamClient } from '../src/mixi2/gen/social/mixi/application/service/application_stream/v1/service.js';
+import { buildMixi2User, buildPostCreatedEvent, encodeEventResponse, startMixi2Emulator } from '../src/testing/mixi2/index.js';
+import { WebhookSender } from '../src/testing/mixi2/webhook-sender.js';
+import type { Comparison } from './harness.js';
+
+const EVENTS = 200_000;
+const DISTINCT = 10_000;
+const DELIVERIES = 3_000;
+const DELIVERY_CONCURRENCY = 16;
+const EVENTS_PER_DELIVERY = 2;
+
+const SAMPLE_TEXTS = [
+  '@bot 今日のおすすめのランチを教えてください！駅前の新しいカフェが気になっています☕',
+  '@bot can you summarise this thread for me? I missed the last few posts while travelling.',
+  '@bot 明日の天気はどうかな。傘を持っていくべき？ #weather',
+  '@bot おはようございます🌅 今週のイベント情報をまとめてほしいです。よろしくお願いします！',
+  '@bot quick question: what time does the community meetup start on Saturday?',
+];
+
+function realisticEvent(i: number) {
+  const issuer = buildMixi2User({
+    userId: `user-${i % 977}`,
+    name: `user${i % 977}`,
+    displayName: `ユーザー ${i % 977}`,
+    profile: '写真とコーヒーが好きです。週末はよく散歩しています。',
+    userAvatar: {
+      largeImageUrl: `https://media.mixi.social/avatar/${i % 977}/large.jpg`,
+      largeImageMimeType: 'image/jpeg',
+      largeImageHeight: 400,
+      largeImageWidth: 400,
+      smallImageUrl: `https://media.mixi.social/avatar/${i % 977}/small.jpg`,
+      smallImageMimeType: 'image/jpeg',
+      smallImageHeight: 96,
+      smallImageWidth: 96,
+    },
+  });
+  return buildPostCreatedEvent({ postId: `post-${i}`, text: SAMPLE_TEXTS[i % SAMPLE_TEXTS.length] ?? '' }, { eventId: `event-${i}`, issuer });
+}
+
+type ChildRequest = { id: number; cmd: 'start' | 'flood' | 'waitClosed' };
+type ChildReply = { id: number; streamAddress?: string; clientId?: string; clientSecret?: string; tokenUrl?: string };
+
+if (process.env.MIXI2_BENCH_CHILD === '1') await serveAsChild();
+
+async function serveAsChild(): Promise<void> {
+  const emulator = await startMixi2Emulator({ pingInterval: Infinity });
+  const distinct = Array.from({ length: DISTINCT }, (_, i) => encodeEventResponse([realisticEvent(i)]));
+  const flood = Array.from({ length: EVENTS }, (_, i) => distinct[i % DISTINCT] as Buffer);
+  const reply = (message: ChildReply): void => void process.send?.(message);
+  process.on('disconnect', () => void emulator.close().then(() => process.exit(0)));
+  process.on('message', (request: ChildRequest) => {
+    if (request.cmd === 'start') {
+      const { streamAddress, clientId, clientSecret, tokenUrl } = emulator;
+      reply({ id: request.id, streamAddress, clientId, clientSecret, tokenUrl });
+    } else if (request.cmd === 'waitClosed') {
+      void emulator.waitForStreams(0).then(() => reply({ id: request.id }));
+    } else {
+      void emulator
+        .waitForStreams(1)
+        .then(() => emulator.flood(flood))
+        .then(() => reply({ id: request.id }));
+    }
+  });
+}
+
+class EmulatorProcess {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (reply: ChildReply) => void>();
+
+  async start(): Promise<ChildReply> {
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      env: { ...process.env, MIXI2_BENCH_CHILD: '1' },
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    child.on('message', (reply: ChildReply) => {
+      this.waiting.get(reply.id)?.(reply);
+      this.waiting.delete(reply.id);
+    });
+    return this.call({ cmd: 'start' });
+  }
+
+  call(request: Omit<ChildRequest, 'id'>): Promise<ChildReply> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.child?.send({ ...request, id });
+    });
+  }
+
+  stop(): void {
+    this.child?.disconnect();
+  }
+}
+
+const emulatorProcess = new EmulatorProcess();
+let endpoints: ChildReply = { id: 0 };
+let auth: Mixi2Auth;
+
+/** Times one flood of EVENTS events into `consume`, which resolves when it has seen them all. */
+async function eventsPerSecond(consume: (done: () => void) => () => void): Promise<number> {
+  await emulatorProcess.call({ cmd: 'waitClosed' });
+  const started = performance.now();
+  let finish: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (finish = resolve));
+  const stop = consume(finish);
+  await emulatorProcess.call({ cmd: 'flood' });
+  await all;
+  const seconds = (performance.now() - started) / 1000;
+  stop();
+  return EVENTS / seconds;
+}
+
+const eventsComparison: Comparison = {
+  name: 'mixi2 events: client.events() vs raw grpc-js data handler',
+  unit: 'events/s',
+  goal: '>= 0.95',
+  async setup() {
+    endpoints = await emulatorProcess.start();
+    auth = clientCredentials({ clientId: endpoints.clientId ?? '', clientSecret: endpoints.clientSecret ?? '', tokenUrl: endpoints.tokenUrl });
+  },
+  async teardown() {
+    emulatorProcess.stop();
+  },
+  async baseline() {
+    const token = await auth.token();
+    return eventsPerSecond((done) => {
+      const client = new StreamClient(endpoints.streamAddress ?? '', credentials.createInsecure());
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${token}`);
+      const call = client.subscribeEvents({}, metadata);
+      let seen = 0;
+      let lastId = '';
+      call.on('data', (response: SendEventRequest) => {
+        for (const event of response.events) {
+          if (event.eventType === EventType.EVENT_TYPE_PING) continue;
+          lastId = event.eventId;
+          if (++seen === EVENTS) done();
+        }
+      });
+      call.on('error', () => undefined);
+      return () => {
+        call.cancel();
+        client.close();
+        void lastId;
+      };
+    });
+  },
+  async subject() {
+    const client = mixi2Client({ auth, streamAddress: endpoints.streamAddress, credentials: credentials.createInsecure() });
+    return eventsPerSecond((done) => {
+      let seen = 0;
+      let lastId = '';
+      const subscription: Subscription = client.events().subscribe((event) => {
+        lastId = event.eventId;
+        if (++seen === EVENTS) done();
+      });
+      return () => {
+        subscription.unsubscribe();
+        void lastId;
+      };
+    });
+  },
+  note: (baseline, subject) => `${EVENTS.toLocaleString('en-US')} events; raw ${Math.round(baseline).toLocaleString('en-US')}/s, streamrx ${Math.round(subject).toLocaleString('en-US')}/s`,
+};
+
+// ---- webhook ----
+const sender = new WebhookSender();
+const agent = new Agent({ keepAlive: true, maxSockets: DELIVERY_CONCURRENCY });
+let deliveries: Array<{ body: Uint8Array; headers: Record<string, string> }> = [];
+
+function post(url: URL, delivery: { body: Uint8Array; headers: Record<string, string> }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', agent, headers: { ...delivery.headers, 'content-length': String(delivery.body.length) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(delivery.body);
+  });
+}
+
+/** Posts every prepared delivery with bounded concurrency; resolves with verified events per second. */
+async function deliverAll(url: URL, received: () => number): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < deliveries.length) {
+      const delivery = deliveries[next++];
+      if (delivery && (await post(url, delivery)) !== 204) throw new Error('webhook delivery refused');
+    }
+  };
+  await Promise.all(Array.from({ length: DELIVERY_CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  if (received() !== DELIVERIES * EVENTS_PER_DELIVERY) throw new Error(`webhook bench saw ${received()} events`);
+  return received() / seconds;
+}
+
+function listen(server: Server): Promise<URL> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/events`))));
+}
+
+const webhookComparison: Comparison = {
+  name: 'mixi2 webhook: verified events/s, mixi2Webhook vs hand-written node:http receiver',
+  unit: 'events/s',
+  async setup() {
+    let n = 0;
+    deliveries = Array.from({ length: DELIVERIES }, () => sender.prepare(Array.from({ length: EVENTS_PER_DELIVERY }, () => realisticEvent(n++))));
+  },
+  async teardown() {
+    agent.destroy();
+  },
+  async baseline() {
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(sender.publicKey, 'base64').toString('base64url') }, format: 'jwk' });
+    let received = 0;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const timestamp = String(req.headers['x-mixi2-application-event-timestamp']);
+        const signature = Buffer.from(String(req.headers['x-mixi2-application-event-signature']), 'base64');
+        if (!verify(null, Buffer.concat([body, Buffer.from(timestamp)]), key, signature)) return void res.writeHead(401).end();
+        const events = SendEventRequest.decode(body).events;
+        res.writeHead(204).end();
+        received += events.filter((e) => e.eventType !== EventType.EVENT_TYPE_PING).length;
+      });
+    });
+    const url = await listen(server);
+    try {
+      return await deliverAll(url, () => received);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  },
+  async subject() {
+    let received = 0;
+    let resolveUrl: (url: string) => void = () => undefined;
+    const ready = new Promise<string>((resolve) => (resolveUrl = resolve));
+    const subscription = mixi2Webhook({ publicKey: sender.publicKey, host: '127.0.0.1', port: 0, onListening: resolveUrl, dedupe: { capacity: 100_000 } }).subscribe(() => {
+      received += 1;
+    });
+    try {
+      return await deliverAll(new URL(await ready), () => received);
+    } finally {
+      subscription.unsubscribe();
+    }
+  },
+  note: (baseline, subject) => `${DELIVERIES} signed deliveries × ${EVENTS_PER_DELIVERY} events, ${DELIVERY_CONCURRENCY} in flight; streamrx ${Math.round(subject).toLocaleString('en-US')} verified events/s (hand-written ${Math.round(baseline).toLocaleString('en-US')})`,
+};
+
+export default [eventsComparison, webhookComparison];
