@@ -1,5 +1,5 @@
 import { status as Status } from '@grpc/grpc-js';
-import { catchError, defer, finalize, from, Observable, Subject, switchMap, throwError, type SchedulerLike } from 'rxjs';
+import { catchError, defer, finalize, from, Observable, switchMap, throwError, type SchedulerLike } from 'rxjs';
 import { AuthenticationError, ConnectionLostError, PermissionError, RateLimitError } from '../core/errors.js';
 import type { ConnectionState } from '../core/connection-state.js';
 import { mixi2ReconnectPolicy, retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
@@ -7,6 +7,7 @@ import { watchdog } from '../core/watchdog.js';
 import type { Mixi2Auth } from './auth.js';
 import type { Mixi2Gap } from './gap.js';
 import type { Event } from './gen/social/mixi/application/model/v1/event.js';
+import { isPing } from './event-narrowing.js';
 import { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
 import { streamCall, type OpenEventStream } from './stream-call.js';
 
@@ -44,7 +45,6 @@ export interface EventStreamContext {
 export function eventStream(context: EventStreamContext, options: Mixi2EventsOptions = {}): Observable<Event> {
   const { idleTimeout = 60_000, scheduler } = options;
   return defer(() => {
-    const pings = new Subject<void>();
     let open = false;
     let lastEventId: string | undefined;
     let refreshedUnproven = false;
@@ -52,10 +52,6 @@ export function eventStream(context: EventStreamContext, options: Mixi2EventsOpt
       opened: () => {
         open = true;
         context.setState('open');
-      },
-      ping: () => {
-        refreshedUnproven = false;
-        pings.next();
       },
     };
     const lost = (error: unknown, attempt: number): void => {
@@ -79,13 +75,11 @@ export function eventStream(context: EventStreamContext, options: Mixi2EventsOpt
         }),
       );
     const policy = { ...mixi2ReconnectPolicy, ...options.reconnect };
-    const guarded = idleTimeout === Infinity ? connect(false) : connect(false).pipe(watchdog(idleTimeout, { heartbeats: pings, ...(scheduler ? { scheduler } : {}) }));
+    // Pings stay in the stream up to the retry operator: they feed the watchdog and refill the retry
+    // budget (a reconnected stream that pings is healthy), and are dropped after it.
+    const guarded = idleTimeout === Infinity ? connect(false) : connect(false).pipe(watchdog(idleTimeout, scheduler ? { scheduler } : {}));
     context.setState('connecting');
     return guarded.pipe(
-      tapDelivery((event) => {
-        lastEventId = event.eventId;
-        refreshedUnproven = false;
-      }),
       retryBackoff<Event>({
         ...policy,
         ...(scheduler ? { scheduler } : {}),
@@ -95,10 +89,11 @@ export function eventStream(context: EventStreamContext, options: Mixi2EventsOpt
           policy.onRetry?.(attempt);
         },
       }),
-      finalize(() => {
-        pings.complete();
-        context.setState('closed');
+      withoutPings((event) => {
+        refreshedUnproven = false;
+        if (event !== undefined) lastEventId = event.eventId;
       }),
+      finalize(() => context.setState('closed')),
     );
   });
 }
@@ -111,13 +106,14 @@ function classify(error: unknown): Error {
   return new ConnectionLostError(mapped.message, { cause: error });
 }
 
-/** A cheaper `tap` for the hot path: one closure call per value, no extra subscriber chain for errors. */
-function tapDelivery(onValue: (event: Event) => void): (source: Observable<Event>) => Observable<Event> {
+/** Drops pings and tells `onLife` about every delivery (`undefined` for a ping); one layer on the hot path. */
+function withoutPings(onLife: (event: Event | undefined) => void): (source: Observable<Event>) => Observable<Event> {
   return (source) =>
     new Observable<Event>((subscriber) =>
       source.subscribe({
         next: (event) => {
-          onValue(event);
+          if (isPing(event)) return onLife(undefined);
+          onLife(event);
           subscriber.next(event);
         },
         error: (e) => subscriber.error(e),

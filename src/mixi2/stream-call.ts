@@ -3,21 +3,19 @@ import { Observable } from 'rxjs';
 import type { Event } from './gen/social/mixi/application/model/v1/event.js';
 import type { SubscribeEventsResponse } from './gen/social/mixi/application/service/application_stream/v1/service.js';
 import { ConnectionLostError } from '../core/errors.js';
-import { isPing } from './event-narrowing.js';
 
 /** What one `SubscribeEvents` call reports besides the events it emits. */
 export interface StreamCallObserver {
   /** The server answered (headers or a first message): the stream is open. */
   opened(): void;
-  /** A Ping event arrived. */
-  ping(): void;
 }
 
 /** Starts the gRPC call with the given metadata. */
 export type OpenEventStream = (metadata: Metadata) => ClientReadableStream<SubscribeEventsResponse>;
 
 /**
- * One `SubscribeEvents` call as a cold Observable of its non-ping events, one emission per event in order.
+ * One `SubscribeEvents` call as a cold Observable of its events (pings included, so that they count as life
+ * and refill the retry budget upstream of the filter), one emission per event in order.
  * It never completes: a clean end by the server is a {@link ConnectionLostError} so that the reconnect
  * policy applies; gRPC errors pass through raw for the caller to classify. Unsubscribing cancels the call
  * and swallows the CANCELLED status it causes.
@@ -39,10 +37,7 @@ export function streamCall(open: OpenEventStream, token: string, authKey: string
     call.on('metadata', markOpen);
     call.on('data', (response: SubscribeEventsResponse) => {
       markOpen();
-      for (const event of response.events) {
-        if (isPing(event)) observer.ping();
-        else subscriber.next(event);
-      }
+      for (const event of response.events) subscriber.next(event);
     });
     call.on('error', (error: unknown) => {
       failure = error;
