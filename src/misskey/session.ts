@@ -44,6 +44,12 @@ interface QueuedFrame {
 
 type Listener = Pick<Subscriber<unknown>, 'next' | 'error'>;
 
+/** A copy of the listeners held for one note, as an array. */
+function listenersOf(held: Listener | Listener[] | undefined): Listener[] {
+  if (held === undefined) return [];
+  return Array.isArray(held) ? held.slice() : [held];
+}
+
 const broadcastTypes = new Set(['emojiAdded', 'emojiUpdated', 'emojiDeleted', 'announcementCreated']);
 
 /**
@@ -58,7 +64,8 @@ export class MisskeySession {
   private readonly channels = new Map<string, ChannelLink>();
   private readonly liveChannels = new Set<ChannelLink>();
   private readonly sharedLinks = new Map<string, ChannelLink>();
-  private readonly notes = new Map<string, Listener[]>();
+  /** Note id → its listener, or its listeners when there are several (most notes have one). */
+  private readonly notes = new Map<string, Listener | Listener[]>();
   private readonly broadcastListeners = new Set<Listener>();
   private readonly queue: QueuedFrame[] = [];
   private readonly streamApi: Correlator<unknown>;
@@ -105,7 +112,7 @@ export class MisskeySession {
     );
     const handlers = {
       opened: (socket: WebSocketLike) => this.opened(socket),
-      message: (data: string | Buffer | undefined) => this.receive(data),
+      message: (data: string | Buffer, isBinary: boolean) => this.receive(data, isBinary),
       pinged: () => {
         this.framesSeen += 1;
       },
@@ -146,7 +153,7 @@ export class MisskeySession {
     this.state$.next('closed');
     this.streamApi.failAll(error);
     for (const link of [...this.liveChannels]) link.fail(error);
-    for (const listeners of [...this.notes.values()]) for (const listener of listeners.slice()) listener.error(error);
+    for (const listeners of [...this.notes.values()]) for (const listener of listenersOf(listeners)) listener.error(error);
     for (const listener of [...this.broadcastListeners]) listener.error(error);
   }
 
@@ -178,9 +185,9 @@ export class MisskeySession {
     this.streamApi.failAll(new ConnectionLostError('streaming socket dropped with stream API requests pending'));
   }
 
-  private receive(data: string | Buffer | undefined): void {
+  private receive(data: string | Buffer, isBinary: boolean): void {
     this.framesSeen += 1;
-    const frame = data === undefined ? undefined : parseFrame(data);
+    const frame = isBinary ? undefined : parseFrame(data);
     if (frame === undefined || typeof (frame as MisskeyFrame).type !== 'string') {
       this.stats.malformedFrames += 1;
       return;
@@ -213,7 +220,9 @@ export class MisskeySession {
       return;
     }
     const listeners = this.notes.get(routed.id);
-    if (listeners) for (const listener of listeners.length === 1 ? listeners : listeners.slice()) listener.next(routed);
+    if (listeners === undefined) return;
+    if (Array.isArray(listeners)) for (const listener of listeners.slice()) listener.next(routed);
+    else listeners.next(routed);
   }
 
   private legacyNoteUpdated(body: unknown): void {
@@ -223,7 +232,7 @@ export class MisskeySession {
       return;
     }
     const update = { id: note.id, type: 'snapshot', body: { note } };
-    for (const listener of (this.notes.get(note.id) ?? []).slice()) listener.next(update);
+    for (const listener of listenersOf(this.notes.get(note.id))) listener.next(update);
   }
 
   private broadcast(type: string, body: unknown): void {
@@ -300,20 +309,21 @@ export class MisskeySession {
   attachNote(noteId: string, listener: Listener): void {
     this.acquire();
     const listeners = this.notes.get(noteId);
-    if (listeners) {
-      listeners.push(listener);
+    if (listeners !== undefined) {
+      this.notes.set(noteId, [...listenersOf(listeners), listener]);
       return;
     }
-    this.notes.set(noteId, [listener]);
+    this.notes.set(noteId, listener);
     if (this.socket) this.subscribeNote(noteId);
   }
 
   detachNote(noteId: string, listener: Listener): void {
-    const listeners = this.notes.get(noteId);
-    const index = listeners?.indexOf(listener) ?? -1;
-    if (!listeners || index < 0) return;
+    const listeners = listenersOf(this.notes.get(noteId));
+    const index = listeners.indexOf(listener);
+    if (index < 0) return;
     listeners.splice(index, 1);
-    if (listeners.length === 0) {
+    if (listeners.length > 0) this.notes.set(noteId, listeners.length === 1 ? (listeners[0] as Listener) : listeners);
+    else {
       this.notes.delete(noteId);
       this.send(this.settings.legacy ? JSON.stringify({ type: 'decapture', id: noteId }) : JSON.stringify({ type: 'unsubNote', body: { id: noteId } }));
     }

@@ -24,8 +24,8 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 export interface SocketLinkHandlers {
   /** The socket opened; it may be written to from now on. */
   opened(socket: WebSocketLike): void;
-  /** A text frame arrived (binary frames are passed as `undefined`). */
-  message(data: string | Buffer | undefined): void;
+  /** A frame arrived; binary frames (`isBinary`) are not Misskey messages. */
+  message(data: string | Buffer, isBinary: boolean): void;
   /** A protocol ping arrived (sign of life, answered by `ws` itself). */
   pinged(): void;
   /** A socket that had opened is gone (dropped, or closed by the owner). */
@@ -70,7 +70,8 @@ export function socketLink(url: string, WebSocketImpl: WebSocketConstructor | un
   return new Observable<void>((subscriber) => {
     let wasOpen = false;
     let done = false;
-    const socket: WebSocketLike = WebSocketImpl ? new WebSocketImpl(url) : (new WebSocket(url) as unknown as WebSocketLike);
+    // Invalid UTF-8 is left to the frame parser (a skipped frame) instead of failing the whole socket with 1007.
+    const socket: WebSocketLike = WebSocketImpl ? new WebSocketImpl(url) : (new WebSocket(url, { skipUTF8Validation: true }) as unknown as WebSocketLike);
     const finish = (error: StreamRxError): void => {
       if (done) return;
       done = true;
@@ -82,7 +83,7 @@ export function socketLink(url: string, WebSocketImpl: WebSocketConstructor | un
         handlers.opened(socket);
         subscriber.next();
       },
-      message: (data: string | Buffer, isBinary: boolean) => handlers.message(isBinary ? undefined : data),
+      message: handlers.message,
       ping: () => handlers.pinged(),
       error: (error: Error) => finish(upgradeError(error.message, secrets)),
       close: (code: number) => finish(new ConnectionLostError(`streaming socket closed (${code})`)),

@@ -32,6 +32,19 @@ export interface MisskeyEmulatorOptions {
   record?: boolean;
 }
 
+/** Which sockets a flood goes to. */
+export interface FloodOptions {
+  /** Only the sockets authenticated as this username. @default every socket */
+  to?: string;
+}
+
+/** A flood built in advance: `write()` puts the same bytes on the same sockets each time it is called. */
+export interface PreparedFlood {
+  /** Frames one `write()` sends over all target sockets. */
+  readonly frames: number;
+  write(): Promise<void>;
+}
+
 /** Counts of what the emulator holds right now, for leak checks. */
 export interface MisskeyEmulatorStats {
   /** Open `/streaming` sockets. */
@@ -96,10 +109,18 @@ export interface MisskeyEmulator {
   holdStreamApi(): void;
   /** Answers every held legacy request, in arrival order or shuffled, and stops holding. */
   releaseStreamApi(options?: { shuffle?: boolean }): void;
-  /** Sends `count` pre-framed copies of `message` to every channel named `channelName`; resolves when written. */
-  floodChannel(channelName: string, message: { type: string; body: unknown }, count: number): Promise<number>;
-  /** Sends `count` pre-framed frames cycling through `frames` to every socket; resolves when written. */
-  floodFrames(frames: readonly string[], count: number): Promise<void>;
+  /**
+   * Sends `count` pre-framed copies of `message` to every channel named `channelName` (of the sockets of user
+   * `to`, if given), written straight to TCP so the emulator costs next to nothing; resolves with the number
+   * of frames once written.
+   */
+  floodChannel(channelName: string, message: { type: string; body: unknown }, count: number, options?: FloodOptions): Promise<number>;
+  /** Sends `count` pre-framed frames cycling through `frames` to every socket (of user `to`, if given); resolves when written. */
+  floodFrames(frames: readonly string[], count: number, options?: FloodOptions): Promise<void>;
+  /** Builds the bytes of a {@link floodChannel} now (for the channels connected now), to write later and repeatedly. */
+  prepareChannelFlood(channelName: string, message: { type: string; body: unknown }, count: number, options?: FloodOptions): PreparedFlood;
+  /** Builds the bytes of a {@link floodFrames} now (for the sockets open now), to write later and repeatedly. */
+  prepareFrameFlood(frames: readonly string[], count: number, options?: FloodOptions): PreparedFlood;
   stats(): MisskeyEmulatorStats;
   /** Stops the server and kills every socket. */
   close(): Promise<void>;
@@ -236,6 +257,29 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   world.origin = `http://127.0.0.1:${boundPort}`;
 
+  const targets = (to: string | undefined): EmulatedStreamConnection[] => [...world.connections].filter((c) => to === undefined || c.user?.username === to);
+  const prepared = (writes: Array<{ connection: EmulatedStreamConnection; bytes: Buffer }>, frames: number): PreparedFlood => ({
+    frames,
+    write: async () => {
+      await Promise.all(writes.map(({ connection, bytes }) => connection.writeRaw(bytes)));
+    },
+  });
+  const prepareChannelFlood = (channelName: string, message: { type: string; body: unknown }, count: number, { to }: FloodOptions = {}): PreparedFlood => {
+    const writes: Array<{ connection: EmulatedStreamConnection; bytes: Buffer }> = [];
+    for (const connection of targets(to)) {
+      for (const id of connection.channelIdsNamed(channelName)) {
+        const frame = frameText(JSON.stringify({ type: 'channel', body: { id, type: message.type, body: message.body } }));
+        writes.push({ connection, bytes: repeatFrames([frame], count) });
+      }
+    }
+    return prepared(writes, writes.length * count);
+  };
+  const prepareFrameFlood = (frames: readonly string[], count: number, { to }: FloodOptions = {}): PreparedFlood => {
+    const bytes = repeatFrames(frames.map(frameText), count);
+    const writes = targets(to).map((connection) => ({ connection, bytes }));
+    return prepared(writes, writes.length * count);
+  };
+
   const noteIdChecked = (noteId: string, done: boolean, what: string): void => {
     if (!done) throw new Error(`${what} had no effect on note ${noteId}`);
   };
@@ -294,24 +338,13 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
       held = undefined;
       for (const answer of reorder ? shuffle(answers) : answers) answer();
     },
-    floodChannel: async (channelName, message, count) => {
-      let written = 0;
-      const writes: Promise<void>[] = [];
-      for (const connection of world.connections) {
-        for (const id of connection.channelIdsNamed(channelName)) {
-          const frame = frameText(JSON.stringify({ type: 'channel', body: { id, type: message.type, body: message.body } }));
-          writes.push(connection.writeRaw(repeatFrames([frame], count)));
-          written += count;
-        }
-      }
-      await Promise.all(writes);
-      return written;
+    floodChannel: (channelName, message, count, options) => {
+      const flood = prepareChannelFlood(channelName, message, count, options);
+      return flood.write().then(() => flood.frames);
     },
-    floodFrames: async (frames, count) => {
-      const framed = frames.map(frameText);
-      const bytes = repeatFrames(framed, count);
-      await Promise.all([...world.connections].map((c) => c.writeRaw(bytes)));
-    },
+    floodFrames: (frames, count, options) => prepareFrameFlood(frames, count, options).write(),
+    prepareChannelFlood,
+    prepareFrameFlood,
     stats: () => {
       const stats: MisskeyEmulatorStats = { connections: world.connections.size, channels: 0, noteSubscriptions: 0, noteReferences: 0, captures: 0, heldStreamApi: held?.length ?? 0 };
       for (const connection of world.connections) {

@@ -1,0 +1,403 @@
+/**
+ * Misskey benchmarks. The emulator runs in a child process (this file, started with MISSKEY_BENCH_CHILD=1)
+ * and writes pre-framed bytes built before the timed window straight to TCP, so the measured process holds
+ * only the clients. Figures are per second of this process's CPU time (user + system), which stays
+ * comparable on a shared, loaded machine; wall-clock rates are printed in the notes. Each variant holds its
+ * own socket as its own user (admin: streamrx; alice, bob: baselines), so a flood reaches only the variant
+ * being measured, and every variant reads the same bytes.
+ * (1) channel() vs raw ws + JSON.parse; (2) channel() vs misskey-js Stream (ws); (3) noteUpdated cost with
+ * 10,000 followed notes vs 1; (3b) 1,000 followed notes vs misskey-js listeners checking the id; (4) stream
+ * API round trips at 64 in flight vs a bare Map-of-resolvers client; HTTP round trips reported.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Stream } from 'misskey-js';
+import { firstValueFrom, type Subscription } from 'rxjs';
+import WebSocket from 'ws';
+import { misskey, type MisskeyClient } from '../src/misskey/index.js';
+import { startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions, type MisskeyEmulatorStats, type PreparedFlood } from '../src/testing/misskey/index.js';
+import type { Comparison } from './harness.js';
+
+const CHANNEL_MESSAGES = 40_000;
+const NOTE_MESSAGES = 100_000;
+const ROUND_TRIPS = 10_000;
+const HTTP_ROUND_TRIPS = 3_000;
+const IN_FLIGHT = 64;
+
+const users = [
+  { username: 'admin', token: 'admin-token' },
+  { username: 'alice', token: 'alice-token' },
+  { username: 'bob', token: 'bob-token' },
+];
+
+// ---- the emulator in a child process ------------------------------------------------------------------
+
+type ChildCommand =
+  | { cmd: 'start'; options: MisskeyEmulatorOptions }
+  | { cmd: 'stats' }
+  | { cmd: 'createNote'; username: string; text: string }
+  | { cmd: 'prepareChannel'; key: string; channel: string; message: { type: string; body: unknown }; count: number; to: string }
+  | { cmd: 'prepareFrames'; key: string; frames: string[]; count: number; to: string }
+  | { cmd: 'write'; key: string };
+
+if (process.env.MISSKEY_BENCH_CHILD === '1') serveAsChild();
+
+function serveAsChild(): void {
+  let emulator: MisskeyEmulator | undefined;
+  const floods = new Map<string, PreparedFlood>();
+  const run = async (command: ChildCommand): Promise<unknown> => {
+    if (command.cmd === 'start') {
+      emulator = await startMisskeyEmulator(command.options);
+      return { origin: emulator.origin, port: emulator.port };
+    }
+    const em = emulator as MisskeyEmulator;
+    switch (command.cmd) {
+      case 'stats':
+        return em.stats();
+      case 'createNote':
+        return em.createNote(command.username, { text: command.text });
+      case 'prepareChannel':
+        floods.set(command.key, em.prepareChannelFlood(command.channel, command.message, command.count, { to: command.to }));
+        return floods.get(command.key)?.frames;
+      case 'prepareFrames':
+        floods.set(command.key, em.prepareFrameFlood(command.frames, command.count, { to: command.to }));
+        return floods.get(command.key)?.frames;
+      case 'write':
+        return floods.get(command.key)?.write();
+    }
+  };
+  process.on('message', (message: { id: number; command: ChildCommand }) => {
+    void run(message.command).then((result) => process.send?.({ id: message.id, result }));
+  });
+  process.on('disconnect', () => void emulator?.close().then(() => process.exit(0)));
+}
+
+/** The parent's handle on a child-process emulator. */
+class RemoteEmulator {
+  private child: ChildProcess | undefined;
+  private readonly waiting = new Map<number, (result: unknown) => void>();
+  private counter = 0;
+  origin = '';
+  port = 0;
+
+  call<R>(command: ChildCommand): Promise<R> {
+    const id = ++this.counter;
+    return new Promise<R>((resolve) => {
+      this.waiting.set(id, resolve as (result: unknown) => void);
+      this.child?.send({ id, command });
+    });
+  }
+
+  async start(options: MisskeyEmulatorOptions): Promise<void> {
+    this.child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, MISSKEY_BENCH_CHILD: '1' }, execArgv: ['--import', 'tsx'] });
+    this.child.on('message', (reply: { id: number; result: unknown }) => {
+      this.waiting.get(reply.id)?.(reply.result);
+      this.waiting.delete(reply.id);
+    });
+    Object.assign(this, await this.call<{ origin: string; port: number }>({ cmd: 'start', options }));
+  }
+
+  stats(): Promise<MisskeyEmulatorStats> {
+    return this.call({ cmd: 'stats' });
+  }
+
+  async until(predicate: (stats: MisskeyEmulatorStats) => boolean): Promise<void> {
+    while (!predicate(await this.stats())) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  close(): void {
+    this.child?.disconnect();
+    this.child = undefined;
+  }
+}
+
+// ---- measuring ----------------------------------------------------------------------------------------
+
+/** Counts arrivals and resolves when the expected number is reached. */
+class Arrivals {
+  private count = 0;
+  private target = Infinity;
+  private done: (() => void) | undefined;
+  sink = 0;
+
+  expect(target: number): Promise<void> {
+    this.count = 0;
+    this.target = target;
+    return new Promise((resolve) => (this.done = resolve));
+  }
+
+  arrived(): void {
+    if (++this.count === this.target) this.done?.();
+  }
+}
+
+const lastWall = new Map<string, number>();
+
+/** Runs `work` and returns operations per second of this process's CPU; remembers the wall-clock rate under `label`. */
+async function perCpuSecond(label: string, operations: number, work: () => Promise<unknown>): Promise<number> {
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const cpu = process.cpuUsage(cpuBefore);
+  lastWall.set(label, operations / ((performance.now() - started) / 1000));
+  return operations / ((cpu.user + cpu.system) / 1e6);
+}
+
+function flood(emulator: RemoteEmulator, arrivals: Arrivals, key: string, count: number): () => Promise<unknown> {
+  return async () => {
+    const arrived = arrivals.expect(count);
+    await emulator.call({ cmd: 'write', key });
+    await arrived;
+  };
+}
+
+const wallNote = (baselineLabel: string, subjectLabel: string) => (): string =>
+  `last round wall-clock: baseline ${Math.round(lastWall.get(baselineLabel) ?? 0).toLocaleString('en-US')}/s, streamrx ${Math.round(lastWall.get(subjectLabel) ?? 0).toLocaleString('en-US')}/s`;
+
+async function openRaw(port: number, token: string, onMessage: (data: Buffer) => void): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/streaming?i=${token}`);
+  ws.on('message', (data: Buffer) => onMessage(data));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return ws;
+}
+
+/** Runs one comparison group's setup once, however many of its comparisons ask. */
+function group(start: () => Promise<() => Promise<void> | void>): { setup(): Promise<void>; teardown(): Promise<void> } {
+  let stop: (() => Promise<void> | void) | undefined;
+  return {
+    setup: async () => {
+      stop ??= await start();
+    },
+    teardown: async () => {
+      await stop?.();
+      stop = undefined;
+    },
+  };
+}
+
+// ---- (1) and (2): one channel -------------------------------------------------------------------------
+
+function channelComparisons(): Comparison[] {
+  const emulator = new RemoteEmulator();
+  const ours = new Arrivals();
+  const raw = new Arrivals();
+  const js = new Arrivals();
+  const lifecycle = group(async () => {
+    await emulator.start({ users, record: false });
+    const note = await emulator.call({ cmd: 'createNote', username: 'admin', text: 'ベンチマーク用のノートです。今日はいい天気ですね☀️ #misskey https://example.com/some/link' });
+    const client = misskey({ origin: emulator.origin, token: 'admin-token' });
+    const subscription: Subscription = client.channel('localTimeline').subscribe((m) => {
+      ours.sink += m.body.id.length;
+      ours.arrived();
+    });
+    const socket = await openRaw(emulator.port, 'alice-token', (data) => {
+      const frame = JSON.parse(data as unknown as string) as { type: string; body: { id: string; type: string; body: { id: string } } };
+      if (frame.type === 'channel' && frame.body.id === 'raw' && frame.body.type === 'note') {
+        raw.sink += frame.body.body.id.length;
+        raw.arrived();
+      }
+    });
+    socket.send(JSON.stringify({ type: 'connect', body: { channel: 'localTimeline', id: 'raw', pong: true } }));
+    const stream = new Stream(emulator.origin, { token: 'bob-token' }, { WebSocket: WebSocket as never });
+    stream.useChannel('localTimeline').on('note', (n) => {
+      js.sink += n.id.length;
+      js.arrived();
+    });
+    await emulator.until((s) => s.channels === 3);
+    const message = { type: 'note', body: note };
+    for (const [key, to] of [['ours', 'admin'], ['raw', 'alice'], ['js', 'bob']] as const) {
+      await emulator.call({ cmd: 'prepareChannel', key, channel: 'localTimeline', message, count: CHANNEL_MESSAGES, to });
+    }
+    return () => {
+      subscription.unsubscribe();
+      socket.close();
+      stream.close();
+      emulator.close();
+    };
+  });
+  const subject = () => perCpuSecond('ours', CHANNEL_MESSAGES, flood(emulator, ours, 'ours', CHANNEL_MESSAGES));
+  return [
+    {
+      name: 'misskey channel() vs raw ws + JSON.parse',
+      unit: 'msgs/cpu-s',
+      goal: '>= 0.95',
+      ...lifecycle,
+      teardown: async () => undefined,
+      baseline: () => perCpuSecond('raw', CHANNEL_MESSAGES, flood(emulator, raw, 'raw', CHANNEL_MESSAGES)),
+      subject,
+      note: wallNote('raw', 'ours'),
+    },
+    {
+      name: 'misskey channel() vs misskey-js Stream (ws)',
+      unit: 'msgs/cpu-s',
+      goal: '>= 1.0',
+      ...lifecycle,
+      baseline: () => perCpuSecond('js', CHANNEL_MESSAGES, flood(emulator, js, 'js', CHANNEL_MESSAGES)),
+      subject,
+      note: wallNote('js', 'ours'),
+    },
+  ];
+}
+
+// ---- (3) and (3b): noteUpdated dispatch ---------------------------------------------------------------
+
+const noteIds = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i.toString(36).padStart(8, '0')}`);
+const reactedFrames = (ids: readonly string[]): string[] =>
+  ids.map((id) => JSON.stringify({ type: 'noteUpdated', body: { id, type: 'reacted', body: { reaction: '👍', emoji: null, userId: 'au2l3632s3350004' } } }));
+
+function noteComparisons(): Comparison[] {
+  const emulator = new RemoteEmulator();
+  const single = new Arrivals();
+  const tenThousand = new Arrivals();
+  const thousand = new Arrivals();
+  const js = new Arrivals();
+  const follow = (client: MisskeyClient, ids: readonly string[], arrivals: Arrivals, into: Subscription[]): void => {
+    for (const id of ids) {
+      into.push(
+        client.noteUpdates(id).subscribe((u) => {
+          arrivals.sink += u.type.length;
+          arrivals.arrived();
+        }),
+      );
+    }
+  };
+  const lifecycle = group(async () => {
+    await emulator.start({ users, record: false });
+    const ids = { single: noteIds('one', 1), tenThousand: noteIds('tk', 10_000), thousand: noteIds('k', 1000) };
+    const subscriptions: Subscription[] = [];
+    const admin = misskey({ origin: emulator.origin, token: 'admin-token' });
+    const alice = misskey({ origin: emulator.origin, token: 'alice-token' });
+    follow(admin, ids.single, single, subscriptions);
+    follow(admin, ids.thousand, thousand, subscriptions);
+    follow(alice, ids.tenThousand, tenThousand, subscriptions);
+    const stream = new Stream(emulator.origin, { token: 'bob-token' }, { WebSocket: WebSocket as never });
+    await new Promise<void>((resolve) => stream.once('_connected_', () => resolve()));
+    for (const id of ids.thousand) {
+      stream.send('subNote', { id });
+      stream.on('noteUpdated', (e) => {
+        if (e.id !== id) return;
+        js.sink += e.type.length;
+        js.arrived();
+      });
+    }
+    await emulator.until((s) => s.noteSubscriptions === 1 + 1000 + 10_000 + 1000);
+    const prepare = (key: string, list: string[], to: string) => emulator.call({ cmd: 'prepareFrames', key, frames: reactedFrames(list), count: NOTE_MESSAGES, to });
+    await prepare('single', ids.single, 'admin');
+    await prepare('thousand', ids.thousand, 'admin');
+    await prepare('tenThousand', ids.tenThousand, 'alice');
+    await prepare('js', ids.thousand, 'bob');
+    return () => {
+      for (const s of subscriptions) s.unsubscribe();
+      stream.close();
+      emulator.close();
+    };
+  });
+  const nsPerMessage = async (label: string, arrivals: Arrivals, key: string) => 1e9 / (await perCpuSecond(label, NOTE_MESSAGES, flood(emulator, arrivals, key, NOTE_MESSAGES)));
+  return [
+    {
+      name: 'misskey noteUpdated with 10,000 followed notes vs 1 (per-message cost)',
+      unit: 'cpu-ns/msg',
+      goal: '<= 1.2',
+      ...lifecycle,
+      teardown: async () => undefined,
+      baseline: () => nsPerMessage('single', single, 'single'),
+      subject: () => nsPerMessage('tenThousand', tenThousand, 'tenThousand'),
+      note: wallNote('single', 'tenThousand'),
+    },
+    {
+      name: 'misskey noteUpdated with 1,000 followed notes vs misskey-js listeners',
+      unit: 'msgs/cpu-s',
+      goal: '>= 5',
+      ...lifecycle,
+      baseline: () => perCpuSecond('js', NOTE_MESSAGES, flood(emulator, js, 'js', NOTE_MESSAGES)),
+      subject: () => perCpuSecond('thousand', NOTE_MESSAGES, flood(emulator, thousand, 'thousand', NOTE_MESSAGES)),
+      note: wallNote('js', 'thousand'),
+    },
+  ];
+}
+
+// ---- (4): request/response ----------------------------------------------------------------------------
+
+async function inFlight(total: number, concurrency: number, call: () => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      next += 1;
+      await call();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+function requestComparisons(): Comparison[] {
+  const emulator = new RemoteEmulator();
+  const pending = new Map<string, (body: unknown) => void>();
+  let counter = 0;
+  let client: MisskeyClient;
+  let socket: WebSocket;
+  const agent = new Agent({ keepAlive: true });
+  const lifecycle = group(async () => {
+    await emulator.start({ users, record: false, protocol: 'legacy' });
+    client = misskey({ origin: emulator.origin, token: 'admin-token', protocol: 'legacy', apiTransport: 'stream' });
+    const keepOpen = client.broadcasts().subscribe();
+    socket = await openRaw(emulator.port, 'alice-token', (data) => {
+      const frame = JSON.parse(data as unknown as string) as { type: string; body: unknown };
+      if (!frame.type.startsWith('api-res:')) return;
+      const id = frame.type.slice(8);
+      const resolve = pending.get(id);
+      pending.delete(id);
+      resolve?.(frame.body);
+    });
+    await emulator.until((s) => s.connections === 2);
+    return () => {
+      keepOpen.unsubscribe();
+      socket.close();
+      agent.destroy();
+      emulator.close();
+    };
+  });
+  const rawRequest = (): Promise<unknown> =>
+    new Promise((resolve) => {
+      const id = String(++counter);
+      pending.set(id, resolve);
+      socket.send(JSON.stringify({ type: 'api', id, endpoint: 'meta', data: {} }));
+    });
+  const httpRequest = (): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify({ i: 'alice-token' });
+      const req = request(`${emulator.origin}/api/meta`, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  return [
+    {
+      name: 'misskey stream API round trips (64 in flight) vs bare Map-of-resolvers',
+      unit: 'req/cpu-s',
+      goal: '>= 0.8',
+      ...lifecycle,
+      teardown: async () => undefined,
+      baseline: () => perCpuSecond('raw-rr', ROUND_TRIPS, () => inFlight(ROUND_TRIPS, IN_FLIGHT, rawRequest)),
+      subject: () => perCpuSecond('ours-rr', ROUND_TRIPS, () => inFlight(ROUND_TRIPS, IN_FLIGHT, () => firstValueFrom(client.api('meta')))),
+      note: wallNote('raw-rr', 'ours-rr'),
+    },
+    {
+      name: 'misskey HTTP API round trips (64 in flight) vs bare node:http keep-alive',
+      unit: 'req/cpu-s',
+      ...lifecycle,
+      baseline: () => perCpuSecond('raw-http', HTTP_ROUND_TRIPS, () => inFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, httpRequest)),
+      subject: () => perCpuSecond('ours-http', HTTP_ROUND_TRIPS, () => inFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, () => firstValueFrom(client.api('meta', undefined, { transport: 'http' })))),
+      note: () => `reported beside the stream transport; ${wallNote('raw-http', 'ours-http')()}`,
+    },
+  ];
+}
+
+export default (process.env.MISSKEY_BENCH_CHILD === '1' ? [] : [...channelComparisons(), ...noteComparisons(), ...requestComparisons()]) satisfies Comparison[];
