@@ -6,7 +6,7 @@ import type { ChannelName } from '../misskey/index.js';
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The variables that hold secrets: their values are redacted from every diagnostic. */
-export const secretVariables = ['MIXI2_CLIENT_SECRET', 'MISSKEY_TOKEN', 'MOMENTO_API_KEY'] as const;
+export const secretVariables = ['MIXI2_CLIENT_SECRET', 'MIXI2_AUTH_KEY', 'MISSKEY_TOKEN', 'MOMENTO_API_KEY'] as const;
 
 /** mixi2 settings read from the environment. */
 export interface Mixi2Settings {
@@ -15,6 +15,7 @@ export interface Mixi2Settings {
   tokenUrl: string | undefined;
   streamAddress: string | undefined;
   apiAddress: string | undefined;
+  authKey: string | undefined;
 }
 
 /** Misskey settings read from the environment. */
@@ -39,7 +40,7 @@ export function secretsOf(env: Environment): string[] {
 
 /**
  * Reads MIXI2_CLIENT_ID, MIXI2_CLIENT_SECRET and the optional MIXI2_TOKEN_URL, MIXI2_STREAM_ADDRESS,
- * MIXI2_API_ADDRESS (unset means the official endpoints). Throws {@link CredentialsError} naming what is missing.
+ * MIXI2_API_ADDRESS (unset means the official endpoints) and MIXI2_AUTH_KEY. Throws {@link CredentialsError} naming what is missing.
  *
  * @example
  * ```ts
@@ -59,6 +60,7 @@ export function mixi2SettingsFrom(env: Environment): Mixi2Settings {
     tokenUrl: value(env, 'MIXI2_TOKEN_URL'),
     streamAddress: value(env, 'MIXI2_STREAM_ADDRESS'),
     apiAddress: value(env, 'MIXI2_API_ADDRESS'),
+    authKey: value(env, 'MIXI2_AUTH_KEY'),
   };
 }
 

@@ -83,6 +83,7 @@ Environment:
   MIXI2_TOKEN_URL        token endpoint (default: the official one)
   MIXI2_STREAM_ADDRESS   gRPC target of the stream (default: the official one)
   MIXI2_API_ADDRESS      gRPC target of the API (default: the official one)
+  MIXI2_AUTH_KEY         optional x-auth-key sent with every call
 Addresses on 127.0.0.1, ::1 or localhost are reached in plaintext (the
 emulator), any other over TLS.
 

@@ -2,13 +2,15 @@ import type { Writable } from 'node:stream';
 import { redact } from '../core/redact.js';
 import { toNdjsonLine } from './ndjson.js';
 
+const minimumSecretLength = 4;
+
 /** Options of {@link createOutput}. */
 export interface OutputOptions {
   /** Where events go. @default process.stdout */
   stdout?: Writable;
   /** Where diagnostics and errors go. @default process.stderr */
   stderr?: Writable;
-  /** Values that must never be printed; replaced by `***` in diagnostics. @default [] */
+  /** Values that must never be printed; replaced by `***` in diagnostics (those of 4 characters or more). @default [] */
   secrets?: ReadonlyArray<string | undefined>;
   /** Drop informational diagnostics (errors are still printed). @default false */
   quiet?: boolean;
@@ -44,7 +46,8 @@ export interface Output {
 export function createOutput(options: OutputOptions = {}): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const secrets = options.secrets ?? [];
+  // A secret of a few characters cannot be told apart from ordinary text; redacting it would mangle words.
+  const secrets = (options.secrets ?? []).filter((secret) => secret !== undefined && secret.length >= minimumSecretLength);
   let closed = false;
   stdout.on('error', () => {
     closed = true;

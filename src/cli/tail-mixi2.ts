@@ -36,7 +36,7 @@ export async function openMixi2Tail(options: Mixi2TailOptions = {}): Promise<Tai
   if (options.emulator) {
     emulator = await startMixi2Emulator();
     const { clientId, clientSecret, tokenUrl, streamAddress, apiAddress } = emulator;
-    settings = { clientId, clientSecret, tokenUrl, streamAddress, apiAddress };
+    settings = { clientId, clientSecret, tokenUrl, streamAddress, apiAddress, authKey: undefined };
   } else {
     settings = mixi2SettingsFrom(options.env ?? process.env);
   }
@@ -47,6 +47,7 @@ export async function openMixi2Tail(options: Mixi2TailOptions = {}): Promise<Tai
     streamAddress,
     apiAddress: settings.apiAddress ?? mixi2Endpoints.api,
     credentials: isLoopbackTarget(streamAddress) ? credentials.createInsecure() : credentials.createSsl(),
+    ...(settings.authKey === undefined ? {} : { authKey: settings.authKey }),
   });
   const guard = firstConnectionGuard();
   let traffic: Subscription | undefined;

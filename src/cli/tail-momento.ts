@@ -50,6 +50,8 @@ export async function openMomentoTail(options: MomentoTailOptions): Promise<Tail
   } else {
     client = clientFromEnv(options.env ?? process.env);
   }
+  const env = options.env ?? process.env;
+  const endpoint = emulator?.endpoint ?? env['MOMENTO_LOCAL_ENDPOINT'] ?? env['MOMENTO_ENDPOINT'];
   const guard = firstConnectionGuard();
   const state$ = new BehaviorSubject<ConnectionState>('closed');
   let traffic: Subscription | undefined;
@@ -65,7 +67,7 @@ export async function openMomentoTail(options: MomentoTailOptions): Promise<Tail
     );
   });
   return {
-    target: `momento${emulator ? ' emulator' : ''} topic ${cacheName}/${topic}${emulator ? ` at ${emulator.endpoint}` : ''}`,
+    target: `momento${emulator ? ' emulator' : ''} topic ${cacheName}/${topic}${endpoint === undefined ? '' : ` at ${endpoint}`}`,
     events$,
     state$,
     notices$: EMPTY,
