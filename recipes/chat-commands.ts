@@ -7,7 +7,7 @@
  */
 import { catchError, filter, map, of, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { match, P } from 'ts-pattern';
-import { isTerminal, RateLimitError, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
+import { retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import {
   isChatMessageReceived,
   type ChatMessage,
@@ -18,6 +18,7 @@ import {
 } from '../src/mixi2/index.js';
 import { Meter } from './meter.js';
 import type { Mixi2Link } from './mixi2-link.js';
+import { effectRetry } from './effect-retry.js';
 import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
 import { isMain, runAsMain } from './runner.js';
@@ -129,13 +130,7 @@ export interface ChatCommandOptions {
  */
 export function chatCommandHandler(options: ChatCommandOptions): OperatorFunction<Event, CommandOutcome> {
   const { sendChatMessage, context = { now: Date.now, random: Math.random }, botUserId, limit = 20, window = 60_000, scheduler } = options;
-  const retry: RetryBackoffOptions = {
-    initialDelay: 1000,
-    maxRetries: 3,
-    ...options.retry,
-    shouldRetry: (error) => error instanceof RateLimitError || !isTerminal(error),
-    ...(scheduler ? { scheduler } : {}),
-  };
+  const retry = effectRetry(options.retry, scheduler);
   const answer = ({ message, command, text }: { message: ChatMessage; command: ChatCommand; text: string }): Observable<CommandOutcome> =>
     sendChatMessage({ roomId: message.roomId, text }).pipe(
       retryBackoff(retry),

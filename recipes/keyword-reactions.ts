@@ -5,11 +5,12 @@
  * Run: `npx tsx recipes/keyword-reactions.ts [--duration <seconds>]`
  * @module
  */
-import { catchError, connect, defer, filter, map, merge, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { dedupeBy, isTerminal, RateLimitError, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
+import { catchError, connect, defer, filter, map, merge, of, switchMap, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { dedupeBy, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import type { ChannelMessage, Note } from '../src/misskey/index.js';
 import { Meter } from './meter.js';
 import type { MisskeyLink } from './misskey-link.js';
+import { effectRetry } from './effect-retry.js';
 import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
 import { isMain, runAsMain } from './runner.js';
@@ -93,13 +94,7 @@ type Match = { note: Note; rule: KeywordRule };
  */
 export function keywordReactionHandler(options: KeywordReactionOptions): OperatorFunction<ChannelMessage<'homeTimeline'>, ReactionOutcome> {
   const { react, rules = defaultKeywordRules, myUserId, limit = 10, window = 60_000, minInterval = 1000, maxPending = 100, scheduler } = options;
-  const retry: RetryBackoffOptions = {
-    initialDelay: 1000,
-    maxRetries: 3,
-    ...options.retry,
-    shouldRetry: (error) => error instanceof RateLimitError || !isTerminal(error),
-    ...(scheduler ? { scheduler } : {}),
-  };
+  const retry = effectRetry(options.retry, scheduler);
   const reactTo = ({ note, rule }: Match): Observable<ReactionOutcome> =>
     react(note.id, rule.reaction).pipe(
       retryBackoff(retry),
@@ -136,7 +131,8 @@ export function keywordReactionHandler(options: KeywordReactionOptions): Operato
 
 /**
  * Runs the recipe on a Misskey link's home timeline: `in` counts notes, `out` reactions made, `errors`
- * reactions given up (skipped ones are neither).
+ * reactions given up (skipped ones are neither). Without `myUserId`, the bot's id is asked first (`i`) so
+ * its own notes get no reaction.
  *
  * @example
  * ```ts
@@ -146,9 +142,14 @@ export function keywordReactionHandler(options: KeywordReactionOptions): Operato
 export function runKeywordReactions(links: { misskey: MisskeyLink }, options: Omit<KeywordReactionOptions, 'react'> = {}): RecipeRun {
   const { misskey } = links;
   const meter = new Meter();
-  const pipeline$ = misskey.channel('homeTimeline').pipe(
-    tap(() => meter.add('in')),
-    keywordReactionHandler({ ...options, react: (noteId, reaction) => misskey.api('notes/reactions/create', { noteId, reaction }) }),
+  const me$ = options.myUserId !== undefined ? of(options.myUserId) : misskey.client.api('i').pipe(map((me) => me.id));
+  const pipeline$ = me$.pipe(
+    switchMap((myUserId) =>
+      misskey.channel('homeTimeline').pipe(
+        tap(() => meter.add('in')),
+        keywordReactionHandler({ ...options, myUserId, react: (noteId, reaction) => misskey.api('notes/reactions/create', { noteId, reaction }) }),
+      ),
+    ),
     map((outcome) => (outcome.status === 'reacted' ? meter.add('out') : outcome.status === 'failed' ? meter.add('errors') : undefined)),
   );
   return startRecipeRun('keyword-reactions', meter, pipeline$, { reconnects: [misskey.reconnects$], gaps: [misskey.gaps$] });

@@ -6,8 +6,8 @@
  * Run: `npx tsx recipes/mention-reply.ts [--duration <seconds>]`
  * @module
  */
-import { catchError, concatMap, filter, map, of, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { dedupeBy, RateLimitError, retryBackoff, isTerminal, type RetryBackoffOptions } from '../src/index.js';
+import { catchError, filter, map, of, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { dedupeBy, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import {
   EventReason,
   isPostCreated,
@@ -21,6 +21,7 @@ import {
 } from '../src/mixi2/index.js';
 import type { Mixi2Link } from './mixi2-link.js';
 import { Meter } from './meter.js';
+import { effectRetry } from './effect-retry.js';
 import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
 import { RECIPE_ENV, setting } from './environment.js';
@@ -85,13 +86,7 @@ const postOf = (event: Mixi2EventOf<'postCreatedEvent'>): Post => event.body.val
  */
 export function mentionReplyHandler(options: MentionReplyOptions): OperatorFunction<Event, ReplyOutcome> {
   const { createPost, compose = defaultReply, botUserId, limit = 20, window = 60_000, remember = 10_000, scheduler } = options;
-  const retry: RetryBackoffOptions = {
-    initialDelay: 1000,
-    maxRetries: 3,
-    ...options.retry,
-    shouldRetry: (error) => error instanceof RateLimitError || !isTerminal(error),
-    ...(scheduler ? { scheduler } : {}),
-  };
+  const retry = effectRetry(options.retry, scheduler);
   const reply = (event: Mixi2EventOf<'postCreatedEvent'>): Observable<ReplyOutcome> => {
     const post = postOf(event);
     const text = compose(post, event.body.value.issuer);

@@ -88,10 +88,10 @@ export async function runRecipes(options: RunRecipesOptions): Promise<RecipesOut
   timers.push(setInterval(status, options.statusEvery ?? 1000));
   if (options.duration !== undefined) {
     timers.push(setTimeout(() => stopRequested('time is up'), options.duration * 1000));
-    if (options.dropHalfway) {
+    const emulated = links.filter((l) => !l.real).map((l) => l.source);
+    if (options.dropHalfway && emulated.length > 0) {
       timers.push(
         setTimeout(() => {
-          const emulated = links.filter((l) => !l.real).map((l) => l.source);
           write(`-- dropping every connection of the ${emulated.join(', ')} emulator${emulated.length === 1 ? '' : 's'} --`);
           connections.emulators.dropConnections();
         }, (options.duration * 1000) / 2),

@@ -6,9 +6,9 @@
  * Run: `npx tsx recipes/webhook-receiver.ts [--duration <seconds>]`
  * @module
  */
-import { catchError, map, mergeMap, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { catchError, map, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { match } from 'ts-pattern';
-import { dedupeBy, InvalidArgumentError, isTerminal, RateLimitError, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
+import { dedupeBy, InvalidArgumentError, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import {
   EventReason,
   mixi2Webhook,
@@ -25,6 +25,7 @@ import { RECIPE_ENV, setting } from './environment.js';
 import { Meter } from './meter.js';
 import { defaultReply } from './mention-reply.js';
 import type { Mixi2Link } from './mixi2-link.js';
+import { effectRetry } from './effect-retry.js';
 import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
 import { isMain, runAsMain } from './runner.js';
@@ -73,13 +74,7 @@ export interface WebhookEventOptions {
  */
 export function webhookEventHandler(options: WebhookEventOptions): OperatorFunction<Event, WebhookOutcome> {
   const { createPost, sendChatMessage, onNote, context = { now: Date.now, random: Math.random }, remember = 10_000, ttl = 600_000, limit = 20, window = 60_000, scheduler } = options;
-  const retry: RetryBackoffOptions = {
-    initialDelay: 1000,
-    maxRetries: 3,
-    ...options.retry,
-    shouldRetry: (error) => error instanceof RateLimitError || !isTerminal(error),
-    ...(scheduler ? { scheduler } : {}),
-  };
+  const retry = effectRetry(options.retry, scheduler);
   const call = <R>(eventId: string, action: 'replied' | 'answered', request: Observable<R>): Observable<WebhookOutcome> =>
     request.pipe(
       retryBackoff(retry),

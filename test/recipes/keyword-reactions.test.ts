@@ -63,13 +63,14 @@ describe('runKeywordReactions (emulator)', () => {
   const bed = new RecipeBed();
   afterEach(() => bed.dispose());
 
-  it('reacts over HTTP to home-timeline notes, through a 429 and a dropped socket (gap-filled)', async () => {
+  it('reacts over HTTP to home-timeline notes but not its own, through a 429 and a dropped socket (gap-filled)', async () => {
     const { misskey: emulator } = await bed.start(['misskey']);
     if (!emulator) throw new Error('no emulator');
     const link = bed.link(misskeyLinkTo(emulator, tinyPolicies));
     const run = bed.run(runKeywordReactions({ misskey: link }, { minInterval: 0, retry: { initialDelay: 5, maxRetries: 3 } }));
     await until(() => emulator.stats().channels === 1, 'the home timeline to connect');
     emulator.rateLimit('notes/reactions/create', { retryAfterSec: 0, calls: 1 });
+    emulator.createNote('admin', { text: 'my own cat: no reaction to myself' });
     const first = emulator.createNote('alice', { text: 'my cat again' });
     emulator.createNote('bob', { text: 'nothing to see' });
     await until(() => run.counters.out === 1, 'the first reaction');
@@ -83,6 +84,6 @@ describe('runKeywordReactions (emulator)', () => {
       [first.id, '🐱', 204],
       [missed.id, '🎉', 204],
     ]);
-    expect(run.counters).toMatchObject({ in: 3, out: 2, errors: 0, reconnects: 1, gaps: 0 });
+    expect(run.counters).toMatchObject({ in: 4, out: 2, errors: 0, reconnects: 1, gaps: 0 });
   });
 });

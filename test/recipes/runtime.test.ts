@@ -1,7 +1,8 @@
 import { NEVER, of, Subject, throwError } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectSources, type Connections } from '../../recipes/connect.js';
-import { misskeySettings, mixi2Settings, momentoConfigured, momentoNames } from '../../recipes/environment.js';
+import { readFileSync } from 'node:fs';
+import { misskeySettings, mixi2Settings, momentoConfigured, momentoNames, RECIPE_ENV } from '../../recipes/environment.js';
 import { Meter } from '../../recipes/meter.js';
 import { concatMapWithinLimit } from '../../recipes/rate-limit.js';
 import { startRecipeRun } from '../../recipes/recipe-run.js';
@@ -83,6 +84,11 @@ describe('status output', () => {
 });
 
 describe('environment', () => {
+  it('documents every variable it reads in recipes/README.md, under the same name', () => {
+    const readme = readFileSync(new URL('../../recipes/README.md', import.meta.url), 'utf8');
+    for (const name of Object.values(RECIPE_ENV)) expect(readme, name).toContain(`\`${name}\``);
+  });
+
   it('uses a service for real only when its credentials are complete', () => {
     expect(mixi2Settings({ MIXI2_CLIENT_ID: 'id' })).toBeUndefined();
     expect(mixi2Settings({ MIXI2_CLIENT_ID: 'id', MIXI2_CLIENT_SECRET: 's', MIXI2_STREAM_ADDRESS: 'h:1', MIXI2_AUTH_KEY: ' ' })).toEqual({ clientId: 'id', clientSecret: 's', streamAddress: 'h:1' });
