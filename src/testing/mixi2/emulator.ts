@@ -24,6 +24,12 @@ export interface Mixi2EmulatorOptions {
   clientSecret?: string;
   /** Calls per RPC per minute before RESOURCE_EXHAUSTED (mixi2 documents 20). @default Infinity */
   rateLimitPerMinute?: number;
+  /**
+   * Serve the stream through a TCP relay so that {@link Mixi2Emulator.dropConnections} can cut connections;
+   * `false` serves it directly (less CPU, for benchmarks) and makes `dropConnections` end streams with UNAVAILABLE.
+   * @default true
+   */
+  relay?: boolean;
 }
 
 /** A running mixi2 emulator. Every address is on 127.0.0.1 with a random port. */
@@ -128,10 +134,10 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
   const apiServer = new Server();
   apiServer.addService(ApiServiceDefinition, apiServiceImplementation(ApiServiceDefinition, gate, store, httpBase));
   const [streamPort, apiPort] = await Promise.all([bind(streamServer), bind(apiServer)]);
-  const proxy: TcpProxy = await startTcpProxy(streamPort);
+  const proxy: TcpProxy | undefined = options.relay === false ? undefined : await startTcpProxy(streamPort);
 
   return {
-    streamAddress: `127.0.0.1:${proxy.port}`,
+    streamAddress: `127.0.0.1:${proxy?.port ?? streamPort}`,
     apiAddress: `127.0.0.1:${apiPort}`,
     tokenUrl: `${httpBase}/oauth2/token`,
     clientId: issuer.clientId,
@@ -159,7 +165,7 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
     push: (events) => hub.push(Array.isArray(events) ? events : [events as Event]),
     flood: (messages) => hub.flood(messages),
     ping: () => hub.ping(),
-    dropConnections: () => proxy.dropAll(),
+    dropConnections: () => (proxy ? proxy.dropAll() : hub.endAll(Status.UNAVAILABLE, 'connection dropped')),
     endStreams: (code = Status.OK, details) => hub.endAll(code, details),
     stall: () => hub.stall(),
     rejectClient: (on = true) => {
@@ -194,7 +200,7 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
       hub.endAll(Status.UNAVAILABLE, 'emulator shutting down');
       streamServer.forceShutdown();
       apiServer.forceShutdown();
-      await proxy.close();
+      await proxy?.close();
       await closeHttp(http.server);
     },
   };
