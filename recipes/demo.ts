@@ -15,7 +15,14 @@ import { runKeywordReactions } from './keyword-reactions.js';
 import { runMentionReply } from './mention-reply.js';
 import { durationArg, runAsMain } from './runner.js';
 
-/** Default run time of the demo, in seconds. */
+/**
+ * Default run time of the demo, in seconds.
+ * @example
+ * ```ts
+ * // npm start            → runs DEMO_DURATION seconds
+ * // npm start -- --duration 30
+ * ```
+ */
 export const DEMO_DURATION = 10;
 
 function demoDuration(): number {

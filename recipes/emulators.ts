@@ -19,7 +19,13 @@ export interface RecipeEmulators {
   close(): Promise<void>;
 }
 
-/** The Misskey users of the emulated server: the bot (`admin`) and the people it follows. */
+/**
+ * The Misskey users of the emulated server besides the bot (`admin`), who follows them all.
+ * @example
+ * ```ts
+ * emulators.misskey?.createNote(misskeyCast[0], { text: 'on the bot\'s home timeline' });
+ * ```
+ */
 export const misskeyCast = ['alice', 'bob', 'carol', 'dave'] as const;
 
 /**

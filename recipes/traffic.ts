@@ -64,7 +64,7 @@ export function startTraffic(emulators: RecipeEmulators, options: TrafficOptions
     if (mixi2) {
       const issuer = pick(mixi2Users, n);
       const mention = n % 2 === 0;
-      const post = mixi2.store.addPost(buildMixi2Post({ creatorId: issuer.userId, text: mention ? pick(mentions, n / 2) : pick(communityPosts, n) }));
+      const post = mixi2.store.addPost(buildMixi2Post({ creatorId: issuer.userId, text: mention ? pick(mentions, n / 2) : pick(communityPosts, (n - 1) / 2) }));
       const reasons = mention ? [EventReason.EVENT_REASON_POST_MENTIONED] : [EventReason.EVENT_REASON_POST_COMMUNITY];
       mixi2.push(buildPostCreatedEvent(post, { issuer, reasons }));
       if (n % 4 === 3) mixi2.push(buildChatMessageReceivedEvent({ text: pick(chats, n), roomId: `room-${issuer.name}` }, { issuer }));

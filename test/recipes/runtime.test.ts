@@ -1,7 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { NEVER, of, Subject, throwError } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectSources, type Connections } from '../../recipes/connect.js';
-import { readFileSync } from 'node:fs';
 import { misskeySettings, mixi2Settings, momentoConfigured, momentoNames, RECIPE_ENV } from '../../recipes/environment.js';
 import { Meter } from '../../recipes/meter.js';
 import { concatMapWithinLimit } from '../../recipes/rate-limit.js';
