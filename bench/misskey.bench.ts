@@ -20,10 +20,10 @@ import { misskey, type MisskeyClient } from '../src/misskey/index.js';
 import { startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions, type MisskeyEmulatorStats, type PreparedFlood } from '../src/testing/misskey/index.js';
 import type { Comparison } from './harness.js';
 
-const CHANNEL_MESSAGES = 40_000;
-const NOTE_MESSAGES = 100_000;
-const ROUND_TRIPS = 10_000;
-const HTTP_ROUND_TRIPS = 3_000;
+const CHANNEL_MESSAGES = 30_000;
+const NOTE_MESSAGES = 60_000;
+const ROUND_TRIPS = 8_000;
+const HTTP_ROUND_TRIPS = 2_000;
 const IN_FLIGHT = 64;
 
 const users = [

@@ -2,7 +2,7 @@ import { firstValueFrom, lastValueFrom, merge, map, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConnectionLostError, InvalidArgumentError, RequestTimeoutError } from '../../src/core/errors.js';
 import { MisskeyApiError } from '../../src/misskey/index.js';
-import { reach, Rig, until } from './helpers.js';
+import { duringOutage, Rig, until } from './helpers.js';
 
 const rig = new Rig();
 afterEach(() => rig.dispose());
@@ -67,12 +67,11 @@ describe('api() over the legacy stream', () => {
     rig.record(client.channel('localTimeline'));
     rig.record(client.noteUpdates(note.id));
     await until(() => emulator.stats().channels === 1 && emulator.stats().captures === 1, 'subscribed');
-    emulator.refuseUpgrades(503);
-    emulator.dropConnections();
-    await reach(client.state$, 'reconnecting');
-    const request = firstValueFrom(client.api('i'));
-    const before = emulator.received.length;
-    emulator.refuseUpgrades(null);
+    let before = 0;
+    const request = await duringOutage(emulator, client, () => {
+      before = emulator.received.length;
+      return firstValueFrom(client.api('i'));
+    });
     expect((await request).username).toBe('admin');
     const order = emulator.received.slice(before).map((f) => (f as { type: string }).type);
     expect(order).toEqual(['connect', 'capture', 'api']);

@@ -83,6 +83,19 @@ export async function until(predicate: () => boolean, what = 'condition', limit 
   }
 }
 
+/**
+ * Drops every socket and keeps upgrades refused (503) while `during` runs, so it happens while the client
+ * is disconnected; then lets the client back in. Resolves with what `during` returned.
+ */
+export async function duringOutage<T>(emulator: MisskeyEmulator, client: MisskeyClient, during: () => T): Promise<T> {
+  emulator.refuseUpgrades(503);
+  emulator.dropConnections();
+  await reach(client.state$, 'reconnecting');
+  const result = during();
+  emulator.refuseUpgrades(null);
+  return result;
+}
+
 /** Resolves when `state$` reaches `state`. */
 export function reach<S>(state$: Observable<S>, state: S): Promise<S> {
   return firstValueFrom(state$.pipe(filter((s) => s === state)));

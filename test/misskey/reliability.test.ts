@@ -1,8 +1,8 @@
-import { firstValueFrom, toArray, take } from 'rxjs';
+import { firstValueFrom, Subject, toArray, take } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, PermissionError } from '../../src/core/errors.js';
 import type { GapFill } from '../../src/misskey/index.js';
-import { reach, Rig, until } from './helpers.js';
+import { duringOutage, reach, Rig, until } from './helpers.js';
 
 const rig = new Rig();
 afterEach(() => rig.dispose());
@@ -48,11 +48,7 @@ describe('reconnect', () => {
     const first = emulator.createNote('alice', { text: 'n0' });
     await local.count(1);
 
-    emulator.refuseUpgrades(503);
-    emulator.dropConnections();
-    await reach(client.state$, 'reconnecting');
-    const missed = Array.from({ length: 5 }, (_, i) => emulator.createNote('alice', { text: `missed ${i}` }));
-    emulator.refuseUpgrades(null);
+    const missed = await duringOutage(emulator, client, () => Array.from({ length: 5 }, (_, i) => emulator.createNote('alice', { text: `missed ${i}` })));
     await until(() => emulator.upgrades === 2 && emulator.stats().connections === 1 && emulator.stats().channels === 1, 'reconnected');
     const live = emulator.createNote('alice', { text: 'live' });
     const messages = await local.count(7);
@@ -93,11 +89,7 @@ describe('reconnect', () => {
     await until(() => Date.now() >= Date.parse(before.createdAt) + 2, 'the clock moved on');
     const local = rig.record(client.channel('localTimeline'));
     await until(() => emulator.stats().channels === 1, 'connected');
-    emulator.refuseUpgrades(503);
-    emulator.dropConnections();
-    await reach(client.state$, 'reconnecting');
-    const missed = emulator.createNote('alice', { text: 'missed on a quiet channel' });
-    emulator.refuseUpgrades(null);
+    const missed = await duringOutage(emulator, client, () => emulator.createNote('alice', { text: 'missed on a quiet channel' }));
     expect(await fill).toMatchObject({ channel: 'localTimeline', sinceDate: expect.any(Number), complete: true });
     const [message] = await local.count(1);
     expect(message?.body.id).toBe(missed.id);
@@ -112,11 +104,7 @@ describe('reconnect', () => {
     await until(() => emulator.stats().channels === 1, 'connected');
     const first = emulator.createNote('alice', { text: 'n0' });
     await local.count(1);
-    emulator.refuseUpgrades(503);
-    emulator.dropConnections();
-    await reach(client.state$, 'reconnecting');
-    const missed = Array.from({ length: 5 }, (_, i) => emulator.createNote('alice', { text: `missed ${i}` }));
-    emulator.refuseUpgrades(null);
+    const missed = await duringOutage(emulator, client, () => Array.from({ length: 5 }, (_, i) => emulator.createNote('alice', { text: `missed ${i}` })));
     expect(await fill).toEqual({ channel: 'localTimeline', sinceId: first.id, fetched: 3, complete: false });
     const messages = await local.count(4);
     expect(messages.map((m) => m.body.id)).toEqual([first.id, ...missed.slice(0, 3).map((n) => n.id)]);
@@ -163,6 +151,37 @@ describe('reconnect', () => {
   });
 });
 
+describe('outbound messages while disconnected', () => {
+  it('holds ch messages until the channel is connected again, then sends them with its new id', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator);
+    const requests = new Subject<{ type: 'requestLog'; body: { id: string; length: number } }>();
+    const stats = rig.record(client.channel('serverStats', undefined, { send$: requests }));
+    await until(() => emulator.stats().channels === 1, 'connected');
+    const before = emulator.received.length;
+    await duringOutage(emulator, client, () => requests.next({ type: 'requestLog', body: { id: 'held', length: 5 } }));
+    const [log] = await stats.count(1);
+    expect(log?.type).toBe('statsLog');
+    const after = emulator.received.slice(before) as Array<{ type: string; body: { id: string } }>;
+    expect(after.map((f) => f.type)).toEqual(['connect', 'ch']);
+    expect(after[1]?.body.id).toBe(after[0]?.body.id);
+  });
+
+  it('bounds the held messages: past the limit the oldest are dropped and counted', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator, { maxQueuedMessages: 2 });
+    const requests = new Subject<{ type: 'requestLog'; body: { id: string; length: number } }>();
+    const stats = rig.record(client.channel('serverStats', undefined, { send$: requests }));
+    await until(() => emulator.stats().channels === 1, 'connected');
+    await duringOutage(emulator, client, () => {
+      for (let i = 0; i < 5; i++) requests.next({ type: 'requestLog', body: { id: `r${i}`, length: 1 } });
+    });
+    await stats.count(2);
+    expect(emulator.receivedOfType('ch').map((f) => (f.body as { body: { id: string } }).body.id)).toEqual(['r3', 'r4']);
+    expect(client.stats().droppedOutbound).toBe(3);
+  });
+});
+
 describe('keep-alive', () => {
   it('replaces a socket that went silent (watchdog) and resubscribes', async () => {
     const emulator = await rig.emulator();
@@ -202,6 +221,19 @@ describe('malformed frames', () => {
     expect((await local.count(1))[0]?.body.id).toBe(posted.id);
     expect((await updates.count(1))[0]?.type).toBe('reacted');
     expect(client.stats()).toMatchObject({ malformedFrames: 7, unknownFrames: 1, reconnects: 0 });
+    expect(emulator.upgrades).toBe(1);
+  });
+
+  it('skips binary frames and text frames with invalid UTF-8 instead of losing the socket', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator);
+    const local = rig.record(client.channel('localTimeline'));
+    await until(() => emulator.stats().channels === 1, 'connected');
+    await emulator.sendRawBytes(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+    await emulator.sendRawBytes(Buffer.from('{"type":"channel"}'), { binary: true });
+    const note = emulator.createNote('alice', { text: 'after bad bytes' });
+    expect((await local.count(1))[0]?.body.id).toBe(note.id);
+    expect(client.stats()).toMatchObject({ malformedFrames: 2, reconnects: 0 });
     expect(emulator.upgrades).toBe(1);
   });
 });

@@ -95,6 +95,8 @@ export interface MisskeyEmulator {
   emit(channelName: string, type: string, body: unknown): void;
   /** Sends a raw text frame (anything, JSON or not) to every socket. */
   sendRaw(text: string): void;
+  /** Writes a frame with arbitrary payload bytes (e.g. invalid UTF-8 in a text frame, or a binary frame) to every socket. */
+  sendRawBytes(payload: Buffer, options?: { binary?: boolean }): Promise<void>;
   /** Kills every open socket without a close frame (the client sees 1006). */
   dropConnections(): void;
   /** Refuses further upgrades with this HTTP status (401, 403, 500, …); `null` accepts again. */
@@ -275,7 +277,7 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     return prepared(writes, writes.length * count);
   };
   const prepareFrameFlood = (frames: readonly string[], count: number, { to }: FloodOptions = {}): PreparedFlood => {
-    const bytes = repeatFrames(frames.map(frameText), count);
+    const bytes = repeatFrames(frames.map((frame) => frameText(frame)), count);
     const writes = targets(to).map((connection) => ({ connection, bytes }));
     return prepared(writes, writes.length * count);
   };
@@ -311,6 +313,10 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     emit: (channelName, type, body) => world.emit(channelName, type, body),
     sendRaw: (text) => {
       for (const connection of world.connections) connection.send(text);
+    },
+    sendRawBytes: async (payload, { binary = false } = {}) => {
+      const bytes = frameText(payload, binary);
+      await Promise.all([...world.connections].map((c) => c.writeRaw(bytes)));
     },
     dropConnections: () => {
       for (const connection of world.connections) connection.ws.terminate();

@@ -168,12 +168,12 @@ export class EmulatedStreamConnection {
  * const bytes = frameText('{"type":"channel","body":{"id":"c1","type":"note","body":{}}}');
  * ```
  */
-export function frameText(text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
+export function frameText(text: string | Buffer, binary = false): Buffer {
+  const payload = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const length = payload.length;
   const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = 0x81;
+  frame[0] = binary ? 0x82 : 0x81;
   if (length < 126) frame[1] = length;
   else if (length < 65_536) {
     frame[1] = 126;
