@@ -13,7 +13,7 @@ export type Mixi2EventOf<K extends Mixi2EventKind> = Event & { body: Extract<Non
  *
  * @example
  * ```ts
- * import { match } from 'ts-pattern';
+ * import { match, P } from 'ts-pattern';
  * client.events().pipe(filter(isEventOf('postCreatedEvent'))).subscribe((e) => console.log(e.body.value.post?.text));
  *
  * client.events().subscribe((event) =>
@@ -22,7 +22,7 @@ export type Mixi2EventOf<K extends Mixi2EventKind> = Event & { body: Extract<Non
  *     .with({ $case: 'chatMessageReceivedEvent' }, ({ value }) => answer(value.message))
  *     .with({ $case: 'communityMemberChangedEvent' }, ({ value }) => greet(value.member))
  *     .with({ $case: 'communityPluginManagedEvent' }, ({ value }) => setUp(value.community))
- *     .with({ $case: 'pingEvent' }, undefined, () => {})
+ *     .with({ $case: 'pingEvent' }, P.nullish, () => {})
  *     .exhaustive(),
  * );
  * ```
