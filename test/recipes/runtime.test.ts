@@ -6,7 +6,7 @@ import { misskeySettings, mixi2Settings, momentoConfigured, momentoNames, RECIPE
 import { Meter } from '../../recipes/meter.js';
 import { concatMapWithinLimit } from '../../recipes/rate-limit.js';
 import { startRecipeRun } from '../../recipes/recipe-run.js';
-import { durationArg } from '../../recipes/runner.js';
+import { durationArg, runRecipes } from '../../recipes/runner.js';
 import { statusLine, summaryTable } from '../../recipes/status.js';
 import { InvalidArgumentError } from '../../src/index.js';
 import { startMisskeyEmulator, startMomentoEmulator, marbles } from '../../src/testing/index.js';
@@ -138,5 +138,23 @@ describe('connectSources', () => {
     const published = await new Promise((resolve, reject) => of('x').pipe(connections!.momento!.publish<string>(connections!.momentoNames.topic)).subscribe({ next: resolve, error: reject }));
     expect(published).toEqual({ value: 'x', index: 0 });
     expect(momento.topic('c', 't').lastSequenceNumber).toBe(1);
+  });
+});
+
+describe('runRecipes', () => {
+  it('ends once every recipe has ended, and exits non-zero when one failed', async () => {
+    const lines: string[] = [];
+    const outcome = await runRecipes({
+      title: 'failing',
+      services: [],
+      traffic: false,
+      duration: 30,
+      write: (line) => lines.push(line),
+      start: () => [startRecipeRun('boom', new Meter(), throwError(() => new Error('pipeline broke')))],
+    });
+    expect(outcome.exitCode).toBe(1);
+    expect(lines).toContain('stopped: every recipe ended');
+    expect(lines).toContain('boom failed: Error: pipeline broke');
+    expect(lines.flatMap((l) => l.split('\n')).some((l) => /^boom\s+failed\s+0\s+0\s+0\s+0\s+1$/.test(l))).toBe(true);
   });
 });
