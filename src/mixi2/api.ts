@@ -23,11 +23,32 @@ import {
 } from './gen/social/mixi/application/service/application_api/v1/service.js';
 
 type ApiDefinition = typeof ApplicationServiceService;
-/** The lower-camel names of the 15 unary RPCs of `application_api.v1.ApplicationService`. */
+/**
+ * The lower-camel names of the 15 unary RPCs of `application_api.v1.ApplicationService`.
+ *
+ * @example
+ * ```ts
+ * const method: Mixi2ApiMethod = 'createPost';
+ * ```
+ */
 export type Mixi2ApiMethod = keyof ApiDefinition;
-/** The request message of an API method. */
+/**
+ * The request message of an API method.
+ *
+ * @example
+ * ```ts
+ * const request: Mixi2ApiRequest<'createPost'> = CreatePostRequest.fromPartial({ text: 'hi' });
+ * ```
+ */
 export type Mixi2ApiRequest<M extends Mixi2ApiMethod> = Parameters<ApiDefinition[M]['requestSerialize']>[0];
-/** The response message of an API method. */
+/**
+ * The response message of an API method.
+ *
+ * @example
+ * ```ts
+ * const handle = (response: Mixi2ApiResponse<'createPost'>) => response.post?.postId;
+ * ```
+ */
 export type Mixi2ApiResponse<M extends Mixi2ApiMethod> = ReturnType<ApiDefinition[M]['responseDeserialize']>;
 
 /**

@@ -12,7 +12,14 @@ import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js
 import type { Mixi2Auth } from './auth.js';
 import { mixi2Endpoints } from './endpoints.js';
 
-/** Options of {@link clientCredentials}. */
+/**
+ * Options of {@link clientCredentials}.
+ *
+ * @example
+ * ```ts
+ * const options: ClientCredentialsOptions = { clientId, clientSecret, refreshMargin: 120_000 };
+ * ```
+ */
 export interface ClientCredentialsOptions {
   /** Client ID from the mixi2 Developer Platform. */
   clientId: string;

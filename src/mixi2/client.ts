@@ -11,7 +11,14 @@ import type { Event } from './gen/social/mixi/application/model/v1/event.js';
 import { ApplicationServiceClient as StreamServiceClient } from './gen/social/mixi/application/service/application_stream/v1/service.js';
 import { lentClient } from './lent-client.js';
 
-/** Options of {@link mixi2Client}. */
+/**
+ * Options of {@link mixi2Client}.
+ *
+ * @example
+ * ```ts
+ * const options: Mixi2ClientOptions = { auth, streamAddress: 'localhost:50051', credentials: credentials.createInsecure() };
+ * ```
+ */
 export interface Mixi2ClientOptions {
   /** Token source, usually {@link clientCredentials}. */
   auth: Mixi2Auth;
@@ -35,18 +42,29 @@ export interface Mixi2ClientOptions {
   apiLinger?: number;
 }
 
-/** A mixi2 application client. Nothing connects until something subscribes. */
+/**
+ * A mixi2 application client. Nothing connects until something subscribes.
+ *
+ * @example
+ * ```ts
+ * const client: Mixi2Client = mixi2Client({ auth });
+ * client.state$.subscribe((state) => console.log('stream', state));
+ * ```
+ */
 export interface Mixi2Client {
   /**
    * A cold Observable of the application's events, one emission per event in the order received. Pings
-   * are consumed (they feed the watchdog); reconnects follow `mixi2ReconnectPolicy`; a clean end by the
+   * are not emitted but count as life (watchdog) and as delivery (they refill the reconnect budget); reconnects follow `mixi2ReconnectPolicy`; a clean end by the
    * server reconnects; UNAUTHENTICATED refreshes the token once; PERMISSION_DENIED and a rejected client end
    * with a typed error. Unsubscribing cancels the call.
    */
   events(options?: Mixi2EventsOptions): Observable<Event>;
   /** The 15 unary RPCs as cold Observables. */
   readonly api: Mixi2Api;
-  /** State of the event stream: `'closed'` until `events()` is subscribed. Replays the current state. */
+  /**
+   * State of the event stream: `'closed'` until `events()` is subscribed. Replays the current state. With
+   * several `events()` subscriptions on one client, it follows the latest change of any of them.
+   */
   readonly state$: Observable<ConnectionState>;
   /** One value per loss of an open event stream (events during the outage are not replayed by mixi2). */
   readonly gaps$: Observable<Mixi2Gap>;

@@ -1,10 +1,24 @@
 import type { Event } from './gen/social/mixi/application/model/v1/event.js';
 import { EventType } from './gen/social/mixi/application/const/v1/event_type.js';
 
-/** The body kinds of a mixi2 {@link Event}: `'postCreatedEvent'`, `'chatMessageReceivedEvent'`, … */
+/**
+ * The body kinds of a mixi2 {@link Event}: `'postCreatedEvent'`, `'chatMessageReceivedEvent'`, …
+ *
+ * @example
+ * ```ts
+ * const kind: Mixi2EventKind = 'postCreatedEvent';
+ * ```
+ */
 export type Mixi2EventKind = NonNullable<Event['body']>['$case'];
 
-/** An {@link Event} whose body is known to be of kind `K`. */
+/**
+ * An {@link Event} whose body is known to be of kind `K`.
+ *
+ * @example
+ * ```ts
+ * const text = (e: Mixi2EventOf<'postCreatedEvent'>) => e.body.value.post?.text;
+ * ```
+ */
 export type Mixi2EventOf<K extends Mixi2EventKind> = Event & { body: Extract<NonNullable<Event['body']>, { $case: K }> };
 
 /**

@@ -11,7 +11,14 @@ import { isPing } from './event-narrowing.js';
 import { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
 import { streamCall, type OpenEventStream } from './stream-call.js';
 
-/** Options of `client.events()`. */
+/**
+ * Options of `client.events()`.
+ *
+ * @example
+ * ```ts
+ * client.events({ idleTimeout: 90_000, reconnect: { maxRetries: 10, jitter: 0.2 } });
+ * ```
+ */
 export interface Mixi2EventsOptions {
   /**
    * Silence (no event, no Ping) after which the stream is presumed dead and replaced, in milliseconds.

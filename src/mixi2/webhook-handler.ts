@@ -6,7 +6,14 @@ import { isPing } from './event-narrowing.js';
 import type { Event } from './gen/social/mixi/application/model/v1/event.js';
 import { MIXI2_SIGNATURE_HEADER, MIXI2_TIMESTAMP_HEADER, mixi2WebhookVerifier, type Mixi2WebhookVerifyOptions } from './webhook-verify.js';
 
-/** Options of {@link mixi2WebhookHandler}. */
+/**
+ * Options of {@link mixi2WebhookHandler}.
+ *
+ * @example
+ * ```ts
+ * mixi2WebhookHandler({ publicKey, maxBodyBytes: 256 * 1024, dedupe: { capacity: 50_000, ttl: 3_600_000 } });
+ * ```
+ */
 export interface Mixi2WebhookHandlerOptions extends Mixi2WebhookVerifyOptions {
   /** Largest accepted body, in bytes; larger deliveries are answered 413. @default 1048576 */
   maxBodyBytes?: number;
@@ -17,7 +24,15 @@ export interface Mixi2WebhookHandlerOptions extends Mixi2WebhookVerifyOptions {
   dedupe?: DedupeOptions | false;
 }
 
-/** A webhook endpoint to mount on an existing `node:http` server. */
+/**
+ * A webhook endpoint to mount on an existing `node:http` server.
+ *
+ * @example
+ * ```ts
+ * const hook: Mixi2WebhookHandler = mixi2WebhookHandler({ publicKey });
+ * server.on('request', (req, res) => hook.handle(req, res));
+ * ```
+ */
 export interface Mixi2WebhookHandler {
   /** Answers one request: 204 verified, 401 bad signature or timestamp, 400 undecodable body, 413 too large, 405 not POST, 503 nobody subscribed. */
   handle(request: IncomingMessage, response: ServerResponse): void;

@@ -5,7 +5,14 @@ import { InvalidArgumentError } from '../core/errors.js';
 import type { Event } from './gen/social/mixi/application/model/v1/event.js';
 import { mixi2WebhookHandler, type Mixi2WebhookHandlerOptions } from './webhook-handler.js';
 
-/** Options of {@link mixi2Webhook}. */
+/**
+ * Options of {@link mixi2Webhook}.
+ *
+ * @example
+ * ```ts
+ * mixi2Webhook({ publicKey, port: 0, onListening: (url) => console.log('register', url) });
+ * ```
+ */
 export interface Mixi2WebhookOptions extends Mixi2WebhookHandlerOptions {
   /** Interface to listen on. @default '0.0.0.0' */
   host?: string;

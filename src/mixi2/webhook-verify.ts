@@ -3,12 +3,33 @@ import { AuthenticationError, InvalidArgumentError } from '../core/errors.js';
 import { decodeMixi2Events } from './decode-events.js';
 import type { Event } from './gen/social/mixi/application/model/v1/event.js';
 
-/** Header carrying the Base64 Ed25519 signature of a webhook delivery. */
+/**
+ * Header carrying the Base64 Ed25519 signature of a webhook delivery.
+ *
+ * @example
+ * ```ts
+ * const signature = request.headers[MIXI2_SIGNATURE_HEADER];
+ * ```
+ */
 export const MIXI2_SIGNATURE_HEADER = 'x-mixi2-application-event-signature';
-/** Header carrying the Unix time (seconds) of a webhook delivery. */
+/**
+ * Header carrying the Unix time (seconds) of a webhook delivery.
+ *
+ * @example
+ * ```ts
+ * const timestamp = request.headers[MIXI2_TIMESTAMP_HEADER];
+ * ```
+ */
 export const MIXI2_TIMESTAMP_HEADER = 'x-mixi2-application-event-timestamp';
 
-/** Options of {@link mixi2WebhookVerifier}. */
+/**
+ * Options of {@link mixi2WebhookVerifier}.
+ *
+ * @example
+ * ```ts
+ * mixi2WebhookVerifier({ publicKey, toleranceSeconds: 60 });
+ * ```
+ */
 export interface Mixi2WebhookVerifyOptions {
   /** The application's Ed25519 public key: Base64 of the 32 raw bytes (as the Developer Platform shows it), or a KeyObject. */
   publicKey: string | KeyObject;
@@ -18,7 +39,14 @@ export interface Mixi2WebhookVerifyOptions {
   now?: () => number;
 }
 
-/** One delivery as received: the raw body and the two signature headers. */
+/**
+ * One delivery as received: the raw body and the two signature headers.
+ *
+ * @example
+ * ```ts
+ * check({ body, signature: headers[MIXI2_SIGNATURE_HEADER], timestamp: headers[MIXI2_TIMESTAMP_HEADER] });
+ * ```
+ */
 export interface Mixi2WebhookDelivery {
   body: Uint8Array;
   signature: string | undefined;

@@ -12,7 +12,14 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { TokenIssuer } from './token-issuer.js';
 import { WebhookSender, type WebhookFault } from './webhook-sender.js';
 
-/** Options of {@link startMixi2Emulator}. */
+/**
+ * Options of {@link startMixi2Emulator}.
+ *
+ * @example
+ * ```ts
+ * await startMixi2Emulator({ pingInterval: 50, tokenLifetime: 5, rateLimitPerMinute: 20 });
+ * ```
+ */
 export interface Mixi2EmulatorOptions {
   /** Idle time after which an open stream gets a Ping, in ms (mixi2: 20 s); `Infinity` never pings. @default 20000 */
   pingInterval?: number;
@@ -32,7 +39,16 @@ export interface Mixi2EmulatorOptions {
   relay?: boolean;
 }
 
-/** A running mixi2 emulator. Every address is on 127.0.0.1 with a random port. */
+/**
+ * A running mixi2 emulator. Every address is on 127.0.0.1 with a random port.
+ *
+ * @example
+ * ```ts
+ * const emulator: Mixi2Emulator = await startMixi2Emulator();
+ * emulator.dropConnections();
+ * await emulator.close();
+ * ```
+ */
 export interface Mixi2Emulator {
   /** gRPC target of the event stream (plaintext), through a relay that {@link Mixi2Emulator.dropConnections} can cut. */
   readonly streamAddress: string;

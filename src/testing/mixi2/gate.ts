@@ -4,7 +4,14 @@ import { Metadata, status as Status, type StatusObject } from '@grpc/grpc-js';
 export type ServerStatusResponse = Partial<StatusObject>;
 import { bearerOf, type TokenIssuer } from './token-issuer.js';
 
-/** One API call as the emulator received it. */
+/**
+ * One API call as the emulator received it.
+ *
+ * @example
+ * ```ts
+ * expect(emulator.calls.at(-1)).toMatchObject({ method: 'CreatePost', request: { text: 'hi' } });
+ * ```
+ */
 export interface RecordedMixi2Call {
   /** RPC name, e.g. `'CreatePost'`. */
   method: string;

@@ -13,7 +13,14 @@ import {
 } from '../../mixi2/protocol.js';
 import { buildMixi2Community, buildMixi2Post, buildMixi2User, mixi2Timestamp } from './builders.js';
 
-/** One media upload the emulator knows of. */
+/**
+ * One media upload the emulator knows of.
+ *
+ * @example
+ * ```ts
+ * emulator.store.media.get(mediaId)?.status;
+ * ```
+ */
 export interface EmulatedMedia {
   mediaId: string;
   dataSize: bigint;
@@ -23,6 +30,11 @@ export interface EmulatedMedia {
 /**
  * The emulated mixi2 world behind the API: users, posts, communities (with members and installation),
  * stamps, media and chat messages. Tests read and seed it directly.
+ *
+ * @example
+ * ```ts
+ * emulator.store.addUser(buildMixi2User({ userId: 'user-carol' }));
+ * ```
  */
 export class Mixi2Store {
   /** The application's own user (creator of the posts it makes). */

@@ -24,7 +24,14 @@ export const emulatedStreamDefinition = {
   },
 };
 
-/** Encodes events as one `SubscribeEventsResponse`. */
+/**
+ * Encodes events as one `SubscribeEventsResponse`.
+ *
+ * @example
+ * ```ts
+ * await emulator.flood([encodeEventResponse([buildPostCreatedEvent()])]);
+ * ```
+ */
 export function encodeEventResponse(events: readonly Event[]): Buffer {
   return Buffer.from(SubscribeEventsResponse.encode({ events: [...events] }).finish());
 }

@@ -3,7 +3,14 @@ import { encodeMixi2Events } from '../../mixi2/decode-events.js';
 import type { Event } from '../../mixi2/protocol.js';
 import { MIXI2_SIGNATURE_HEADER, MIXI2_TIMESTAMP_HEADER } from '../../mixi2/webhook-verify.js';
 
-/** How to spoil a webhook delivery, to test a receiver's checks. */
+/**
+ * How to spoil a webhook delivery, to test a receiver's checks.
+ *
+ * @example
+ * ```ts
+ * await emulator.sendWebhook(url, [event], { timestamp: Math.floor(Date.now() / 1000) - 600 }); // stale
+ * ```
+ */
 export interface WebhookFault {
   /** Unix seconds to put in the timestamp header (signed as such). @default now */
   timestamp?: number;
