@@ -8,13 +8,25 @@ export interface ChannelListener {
   acknowledged?(reconnected: boolean): void;
 }
 
-/** Channels with `shouldShare` on the server: one connection per name and socket. */
+/**
+ * Channels with `shouldShare` on the server: one connection per name and socket.
+ * @example
+ * ```ts
+ * sharedChannelNames.has('main'); // true: every subscriber of main shares one connection
+ * ```
+ */
 export const sharedChannelNames: ReadonlySet<string> = new Set(['main', 'drive', 'serverStats', 'queueStats', 'admin', 'reversi']);
 
 /**
  * One channel connection on the shared socket: its name and params, the id it currently has (a new one
  * after each reconnect), whether the server acknowledged it, its listeners, and `ch` messages held until
  * the acknowledgement.
+ * @example
+ * ```ts
+ * const link = new ChannelLink('localTimeline', { withReplies: true });
+ * link.listeners.push(subscriber);
+ * session.attachChannel(link);
+ * ```
  */
 export class ChannelLink {
   id = '';

@@ -50,7 +50,14 @@ export function isMalformed(frame: MisskeyFrame | MalformedFrame): frame is Malf
   return (frame as MalformedFrame).malformed !== undefined && typeof (frame as MisskeyFrame).type !== 'string';
 }
 
-/** The `{ id, type, body }` shape shared by `channel` and `noteUpdated` bodies; `undefined` if the body is not one. */
+/**
+ * The `{ id, type, body }` shape shared by `channel` and `noteUpdated` bodies; `undefined` if the body is not one.
+ * @example
+ * ```ts
+ * routedBody({ id: 'c1', type: 'note', body: {} }); // the same object
+ * routedBody({ id: 5 }); // undefined
+ * ```
+ */
 export function routedBody(body: unknown): { id: string; type: string; body?: unknown } | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as { id?: unknown; type?: unknown };

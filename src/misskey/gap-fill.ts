@@ -29,6 +29,11 @@ type TimelineMessage = { type: string; body: unknown };
  * reconnect fetches what was missed with `sinceId` (one page of `limit`), emits it oldest first, then the
  * live notes that arrived meanwhile, skipping those the page already had. A channel that had delivered no
  * note yet fetches with `sinceDate` = 1 ms before it was first acknowledged (client clock; skew shifts it).
+ * @example
+ * ```ts
+ * const filler = new TimelineGapFiller('homeTimeline', timelineEndpoints.homeTimeline, {}, subscriber, fetchPage, 100, report);
+ * link.listeners.push(filler);
+ * ```
  */
 export class TimelineGapFiller implements ChannelListener {
   private lastNoteId: string | undefined;

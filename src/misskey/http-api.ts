@@ -18,7 +18,13 @@ export interface HttpApiOptions {
   scheduler: SchedulerLike | undefined;
 }
 
-/** The default backoff of retried HTTP calls: 250 ms, ×2, ≤ 5 s, ±50 % jitter, 3 retries. */
+/**
+ * The default backoff of retried HTTP calls: 250 ms, ×2, ≤ 5 s, ±50 % jitter, 3 retries.
+ * @example
+ * ```ts
+ * misskey({ origin, http: { retry: { ...defaultHttpRetry, maxRetries: 5 } } });
+ * ```
+ */
 export const defaultHttpRetry: Readonly<RetryBackoffOptions> = Object.freeze({ initialDelay: 250, multiplier: 2, maxDelay: 5000, maxRetries: 3, jitter: 0.5 });
 
 function parseAnswer(text: string): unknown {

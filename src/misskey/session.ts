@@ -57,6 +57,12 @@ const broadcastTypes = new Set(['emojiAdded', 'emojiUpdated', 'emojiDeleted', 'a
  * `closeDelay` ms after the last. Routes frames by channel id and note id through Maps, reconnects with
  * backoff, reconnects every live channel (new ids, acks awaited) and note before any queued message,
  * sends `h` heartbeats, and replaces a socket silent for `idleTimeout`.
+ * @example
+ * ```ts
+ * const session = new MisskeySession(settings);
+ * session.attachNote(noteId, subscriber); // opens the socket, sends subNote once open
+ * session.detachNote(noteId, subscriber); // unsubNote; the socket closes closeDelay ms later
+ * ```
  */
 export class MisskeySession {
   readonly state$ = new BehaviorSubject<ConnectionState>('closed');

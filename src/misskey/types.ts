@@ -12,12 +12,24 @@ type PayloadOf<E> = E extends (payload: infer P) => void ? P : E extends () => v
 /**
  * One message of channel `C`: a discriminated union on `type` (the channel event name) whose `body` is
  * that event's payload, e.g. `{ type: 'note', body: Note }` for timelines.
+ * @example
+ * ```ts
+ * client.channel('main').subscribe((m) => {
+ *   if (m.type === 'notification') console.log(m.body.type); // m.body: Notification
+ * });
+ * ```
  */
 export type ChannelMessage<C extends ChannelName> = C extends ChannelName
   ? { [E in keyof EventsOf<C> & string]: { type: E; body: PayloadOf<EventsOf<C>[E]> } }[keyof EventsOf<C> & string]
   : never;
 
-/** What channel `C` accepts through `ch` messages (`never` for channels that accept nothing). */
+/**
+ * What channel `C` accepts through `ch` messages (`never` for channels that accept nothing).
+ * @example
+ * ```ts
+ * const send$: Observable<ChannelOutbound<'serverStats'>> = of({ type: 'requestLog', body: { id: 'a', length: 30 } });
+ * ```
+ */
 export type ChannelOutbound<C extends ChannelName> = C extends ChannelName
   ? Channels[C]['receives'] extends null
     ? never
@@ -31,6 +43,10 @@ export type NoteUpdatedEvent = PayloadOf<StreamEvents['noteUpdated']>;
  * One update of a followed note: the current protocol's `noteUpdated` deltas (`reacted`, `unreacted`,
  * `pollVoted`, `deleted`), the server's experimental `updated` (text edit, not typed by misskey-js), or,
  * on the legacy protocol, a `snapshot` carrying the whole note from a `note-updated` frame.
+ * @example
+ * ```ts
+ * client.noteUpdates(id).subscribe((u) => u.type === 'reacted' && console.log(u.body.reaction));
+ * ```
  */
 export type NoteUpdate =
   | NoteUpdatedEvent
@@ -40,7 +56,13 @@ export type NoteUpdate =
 /** Names of the server-wide broadcast events. */
 export type BroadcastType = 'emojiAdded' | 'emojiUpdated' | 'emojiDeleted' | 'announcementCreated';
 
-/** One broadcast: `{ type, body }` with the payload `misskey-js` types for that event. */
+/**
+ * One broadcast: `{ type, body }` with the payload `misskey-js` types for that event.
+ * @example
+ * ```ts
+ * client.broadcasts().pipe(filter((b) => b.type === 'emojiAdded')).subscribe((b) => console.log(b.body));
+ * ```
+ */
 export type BroadcastMessage = {
   [T in BroadcastType]: { type: T; body: PayloadOf<StreamEvents[T]> };
 }[BroadcastType];
@@ -51,7 +73,13 @@ export type EndpointName = keyof Endpoints;
 /** The request body of endpoint `E` (without the credential `i`). */
 export type EndpointParams<E extends EndpointName> = Endpoints[E]['req'];
 
-/** The response of endpoint `E` for params `P` (resolves misskey-js's `$switch` responses). */
+/**
+ * The response of endpoint `E` for params `P` (resolves misskey-js's `$switch` responses).
+ * @example
+ * ```ts
+ * type Created = EndpointResponse<'notes/create'>; // { createdNote: Note }
+ * ```
+ */
 export type EndpointResponse<E extends EndpointName, P extends EndpointParams<E> = EndpointParams<E>> = api.SwitchCaseResponseType<E, P>;
 
 /** A note as the server packs it. */

@@ -67,7 +67,13 @@ const timeline =
     return ok(world.store.page(kind, user?.id, query).map((n) => world.pack(n)));
   };
 
-/** The endpoints the emulator implements, by name. */
+/**
+ * The endpoints the emulator implements, by name.
+ * @example
+ * ```ts
+ * Object.keys(emulatedEndpoints); // ['notes/create', 'notes/delete', …]
+ * ```
+ */
 export const emulatedEndpoints: Readonly<Record<string, Handler>> = {
   'notes/create': createNote,
   'notes/delete': withNote((world, noteId) => (world.deleteNote(noteId), noContent)),
@@ -99,7 +105,13 @@ export const emulatedEndpoints: Readonly<Record<string, Handler>> = {
   meta: () => ok({ name: 'streamrx emulator', version: '2026.3.2' }),
 };
 
-/** Runs an endpoint as `user`; `undefined` when no such endpoint exists. */
+/**
+ * Runs an endpoint as `user`; `undefined` when no such endpoint exists.
+ * @example
+ * ```ts
+ * callEndpoint(world, 'notes/show', { noteId }, user); // { status: 200, body: note }
+ * ```
+ */
 export function callEndpoint(world: MisskeyWorld, endpoint: string, params: Params, user: EmulatedUser | undefined): EmulatedHttpAnswer | undefined {
   const handler = emulatedEndpoints[endpoint];
   return handler ? handler(world, params, user) : undefined;

@@ -16,12 +16,24 @@ export interface EmulatedHttpAnswer {
 
 const WWW_INVALID_TOKEN = 'Bearer realm="Misskey", error="invalid_token", error_description="Failed to authenticate"';
 
-/** Builds the `{ error }` answer Misskey sends for a failed call. */
+/**
+ * Builds the `{ error }` answer Misskey sends for a failed call.
+ * @example
+ * ```ts
+ * errorAnswer(400, { message: 'No such note.', code: 'NO_SUCH_NOTE', id: '24fcbfc6-…', kind: 'client' });
+ * ```
+ */
 export function errorAnswer(status: number, error: MisskeyErrorBody, headers?: Record<string, string>): EmulatedHttpAnswer {
   return headers ? { status, body: { error }, headers } : { status, body: { error } };
 }
 
-/** The error answers the emulator produces, with the ids observed on Misskey 2026.3.2. */
+/**
+ * The error answers the emulator produces, with the ids observed on Misskey 2026.3.2.
+ * @example
+ * ```ts
+ * misskeyErrors.rateLimited(3); // 429 with Retry-After: 3
+ * ```
+ */
 export const misskeyErrors = {
   authenticationFailed: (): EmulatedHttpAnswer =>
     errorAnswer(

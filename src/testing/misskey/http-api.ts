@@ -50,6 +50,11 @@ function write(res: ServerResponse, answer: EmulatedHttpAnswer): void {
 /**
  * Serves `POST /api/<endpoint>` like Misskey: JSON in, JSON out (204 without body), the credential as `i` or
  * Bearer, Misskey's `{ error }` bodies, injected rate limits and failures.
+ * @example
+ * ```ts
+ * const api = new EmulatedHttpApi(world, true);
+ * createServer((req, res) => void api.handle(req, res));
+ * ```
  */
 export class EmulatedHttpApi {
   readonly faults = new Map<string, HttpFault>();

@@ -4,7 +4,13 @@ import type { entities } from 'misskey-js';
 /** Timeline kinds the emulator serves, over HTTP and as channels. */
 export type TimelineKind = 'home' | 'local' | 'hybrid' | 'global';
 
-/** Channel name → timeline kind, for the timeline channels the emulator fills. */
+/**
+ * Channel name → timeline kind, for the timeline channels the emulator fills.
+ * @example
+ * ```ts
+ * timelineOfChannel['hybridTimeline']; // 'hybrid'
+ * ```
+ */
 export const timelineOfChannel: Readonly<Record<string, TimelineKind>> = {
   homeTimeline: 'home',
   localTimeline: 'local',
@@ -12,7 +18,13 @@ export const timelineOfChannel: Readonly<Record<string, TimelineKind>> = {
   globalTimeline: 'global',
 };
 
-/** HTTP endpoint → timeline kind. */
+/**
+ * HTTP endpoint → timeline kind.
+ * @example
+ * ```ts
+ * timelineOfEndpoint['notes/timeline']; // 'home'
+ * ```
+ */
 export const timelineOfEndpoint: Readonly<Record<string, TimelineKind>> = {
   'notes/timeline': 'home',
   'notes/local-timeline': 'local',
@@ -33,6 +45,10 @@ export interface PageQuery {
 /**
  * The emulator's data: users (by id and by token), follow relations, notes in id order. Knows who may see
  * a note on which timeline.
+ * @example
+ * ```ts
+ * store.page('local', undefined, { sinceId, limit: 10 }); // up to 10 public notes after sinceId, oldest first
+ * ```
  */
 export class MisskeyStore {
   readonly users = new Map<string, EmulatedUser>();
@@ -97,5 +113,11 @@ export class MisskeyStore {
   }
 }
 
-/** Visibility values the emulator accepts on `notes/create`. */
+/**
+ * Visibility values the emulator accepts on `notes/create`.
+ * @example
+ * ```ts
+ * noteVisibilities.includes('followers'); // true
+ * ```
+ */
 export const noteVisibilities: ReadonlyArray<entities.Note['visibility']> = ['public', 'home', 'followers', 'specified'];

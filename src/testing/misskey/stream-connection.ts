@@ -41,6 +41,10 @@ export interface ConnectedChannel {
  * The server side of one `/streaming` socket: connected channels by client-chosen id, per-note reference
  * counts (`subNote`/`s`/`sr` up, `unsubNote`/`un` down), and, in legacy mode, `capture`/`decapture` and `api`.
  * Everything malformed or unknown is ignored silently, as on Misskey 2026.3.2.
+ * @example
+ * ```ts
+ * wss.on('connection', (ws) => world.connections.add(new EmulatedStreamConnection(ws, user, host)));
+ * ```
  */
 export class EmulatedStreamConnection {
   readonly channels = new Map<string, ConnectedChannel>();

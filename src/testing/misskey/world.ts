@@ -18,6 +18,11 @@ export interface NoteDraft {
 /**
  * The emulated server's behaviour: notes, reactions, votes, deletions and broadcasts, and their fan-out
  * as frames to the connected sockets (timeline channels, `noteUpdated` or legacy `note-updated`).
+ * @example
+ * ```ts
+ * const world = new MisskeyWorld(false);
+ * world.react(world.createNote(userId, { text: 'hi' }).id, otherId, '👍'); // noteUpdated to followers of the note
+ * ```
  */
 export class MisskeyWorld {
   readonly store = new MisskeyStore();
