@@ -69,7 +69,7 @@ export class CliProcess {
   }
 
   /** Resolves with the first complete stdout line matching `predicate`; rejects if the process ends first. */
-  waitForLine(predicate: (line: string) => boolean): Promise<string> {
+  waitForLine(predicate: (line: string, index: number) => boolean): Promise<string> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const complete = this.stdout.split('\n').slice(0, -1);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import type * as TypeScript from 'typescript';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cacheRoot = join(root, 'node_modules', '.cache', 'streamrx-cli-test');
@@ -26,7 +27,9 @@ function fingerprint(files: readonly string[]): string {
 }
 
 function transpileInto(outDir: string, files: readonly string[]): void {
-  const compilerOptions: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true };
+  // Loaded only when a build is needed: most runs find the build in the cache.
+  const ts = createRequire(import.meta.url)('typescript') as typeof TypeScript;
+  const compilerOptions: TypeScript.CompilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true };
   for (const file of files) {
     const out = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(out), { recursive: true });
