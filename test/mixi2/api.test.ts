@@ -104,6 +104,21 @@ describe('mixi2 client.api', () => {
     ]);
   });
 
+  it('runs the media upload flow: initiate, POST the bytes with the bearer token, poll, attach', async () => {
+    world = await startWorld();
+    const { api } = world.client;
+    const upload = await firstValueFrom(api.initiatePostMediaUpload({ contentType: 'image/jpeg', dataSize: 3n, mediaType: InitiatePostMediaUploadRequest_Type.TYPE_IMAGE }));
+    const unattached = await firstValueFrom(api.createPost({ text: 'look', mediaIdList: [upload.mediaId] })).catch((e: unknown) => e);
+    expect((unattached as ApiError).status).toBe(status.INVALID_ARGUMENT);
+    const token = world.emulator.calls.at(-1)?.token ?? '';
+    const put = await fetch(upload.uploadUrl, { method: 'POST', body: Uint8Array.from([1, 2, 3]), headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' } });
+    expect(put.status).toBe(200);
+    const done = await firstValueFrom(api.getPostMediaStatus({ mediaId: upload.mediaId }));
+    expect(done.status).toBe(GetPostMediaStatusResponse_Status.STATUS_COMPLETED);
+    const created = await firstValueFrom(api.createPost({ text: 'look', mediaIdList: [upload.mediaId] }));
+    expect(created.post?.text).toBe('look');
+  });
+
   it('covers all 15 RPCs', () => {
     return startWorld().then(async (w) => {
       world = w;
