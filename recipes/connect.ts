@@ -1,7 +1,9 @@
+import { credentials } from '@grpc/grpc-js';
 import type { RetryBackoffOptions } from '../src/index.js';
 import { misskey } from '../src/misskey/index.js';
 import { clientCredentials, mixi2Client } from '../src/mixi2/index.js';
 import { topicClientFromEnv } from '../src/momento/index.js';
+import { isLoopbackTarget } from '../src/cli/loopback.js';
 import { emulatorTopicClient, type MisskeyEmulator, type Mixi2Emulator, type MomentoEmulator } from '../src/testing/index.js';
 import { misskeySettings, mixi2Settings, momentoConfigured, momentoNames, type Env } from './environment.js';
 import { startRecipeEmulators, type RecipeEmulators } from './emulators.js';
@@ -114,8 +116,9 @@ export interface ConnectOptions {
 }
 
 /**
- * Connects the services a recipe needs: each one whose credentials are in the environment for real
- * (see `RECIPE_ENV`), every other one on an in-process emulator.
+ * Connects the services a recipe needs: each one whose credentials are in the environment as they say
+ * (see `RECIPE_ENV`: the real service, or the emulators of a separate `streamrx emulate`, whose loopback
+ * mixi2 addresses get plaintext), every other one on an in-process emulator.
  *
  * @example
  * ```ts
@@ -137,7 +140,10 @@ export async function connectSources(services: readonly SourceName[], options: C
   const links: Pick<Connections, 'mixi2' | 'misskey' | 'momento'> = {};
   if (realMixi2) {
     const { clientId, clientSecret, tokenUrl, ...addresses } = realMixi2;
-    links.mixi2 = mixi2Link(mixi2Client({ auth: clientCredentials({ clientId, clientSecret, ...(tokenUrl ? { tokenUrl } : {}) }), ...addresses }), {}, true);
+    // A loopback target is an emulator started elsewhere (`streamrx emulate`), which speaks plaintext.
+    const local = addresses.streamAddress !== undefined && isLoopbackTarget(addresses.streamAddress);
+    const auth = clientCredentials({ clientId, clientSecret, ...(tokenUrl ? { tokenUrl } : {}) });
+    links.mixi2 = mixi2Link(mixi2Client({ auth, ...addresses, ...(local ? { credentials: credentials.createInsecure() } : {}) }), {}, true);
   } else if (emulators.mixi2) links.mixi2 = mixi2LinkTo(emulators.mixi2, policies);
   if (realMisskey) links.misskey = misskeyLink(misskey(realMisskey), true);
   else if (emulators.misskey) links.misskey = misskeyLinkTo(emulators.misskey, policies);

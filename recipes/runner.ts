@@ -57,7 +57,7 @@ export async function runRecipes(options: RunRecipesOptions): Promise<RecipesOut
   const connections = await connectSources(options.services, { ...(options.env ? { env: options.env } : {}), ...(options.policies ? { policies: options.policies } : {}) });
   const links = [connections.mixi2, connections.misskey, connections.momento].filter((l): l is NonNullable<typeof l> => l !== undefined) as SourceLink[];
   write(options.title);
-  write(`services: ${links.map((l) => `${l.source} (${l.real ? 'real' : 'emulator'})`).join(', ')}`);
+  write(`services: ${links.map((l) => `${l.source} (${l.real ? 'from the environment' : 'emulator'})`).join(', ')}`);
   const traffic = options.traffic === false ? undefined : startTraffic(connections.emulators, options.traffic);
   const started = Date.now();
   let runs: RecipeRun[];

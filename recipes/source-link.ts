@@ -14,7 +14,7 @@ import type { Meter, SourceName } from './meter.js';
 export interface SourceLink {
   /** Which service. */
   readonly source: SourceName;
-  /** `true` when connected to the real service, `false` for an emulator. */
+  /** `true` when connected as the environment says (the real service, usually); `false` for an in-process emulator. */
   readonly real: boolean;
   /** Counters of the connection. */
   readonly meter: Meter;

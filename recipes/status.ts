@@ -31,7 +31,7 @@ export function statusLine(elapsedMs: number, links: readonly SourceLink[]): str
  */
 export function summaryTable(runs: readonly RecipeRun[], links: readonly SourceLink[]): string {
   const recipeRows = runs.map((run) => [run.name, run.status, ...columns.map((c) => String(run.counters[c]))]);
-  const sourceRows = links.map((link) => [link.source, link.real ? 'real' : 'emulator', ...columns.map((c) => String(link.meter.counters[c]))]);
+  const sourceRows = links.map((link) => [link.source, link.real ? 'env' : 'emulator', ...columns.map((c) => String(link.meter.counters[c]))]);
   return [table(['recipe', 'status', ...columns], recipeRows), '', table(['source', 'mode', ...columns], sourceRows)].join('\n');
 }
 

@@ -29,7 +29,7 @@ function startDemo(args: string[], onLine?: (line: string, kill: (signal: NodeJS
 }
 
 const recipeRow = /^(mention-reply|keyword-reactions|cross-feed)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
-const sourceRow = /^(mixi2|misskey|momento)\s+(emulator|real)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
+const sourceRow = /^(mixi2|misskey|momento)\s+(emulator|env)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
 
 function rows(stdout: string, pattern: RegExp): Record<string, { status: string; in: number; out: number; reconnects: number; gaps: number; errors: number }> {
   const found: ReturnType<typeof rows> = {};

@@ -9,7 +9,7 @@ import { startRecipeRun } from '../../recipes/recipe-run.js';
 import { durationArg, runRecipes } from '../../recipes/runner.js';
 import { statusLine, summaryTable } from '../../recipes/status.js';
 import { InvalidArgumentError } from '../../src/index.js';
-import { startMisskeyEmulator, startMomentoEmulator, marbles } from '../../src/testing/index.js';
+import { buildPostCreatedEvent, marbles, startMisskeyEmulator, startMixi2Emulator, startMomentoEmulator } from '../../src/testing/index.js';
 import { tinyPolicies, until, vitestEqual } from './harness.js';
 
 describe('concatMapWithinLimit (marbles)', () => {
@@ -117,13 +117,34 @@ describe('connectSources', () => {
     expect(Object.keys(connections.emulators).filter((k) => k === 'mixi2' || k === 'momento' || k === 'misskey').sort()).toEqual(['mixi2', 'momento']);
   });
 
-  it('uses the servers named in the environment instead', async () => {
+  it('uses the servers named in the environment instead (plaintext for loopback mixi2 addresses, as `streamrx emulate` exports them)', async () => {
     const misskey = await startMisskeyEmulator();
     const momento = await startMomentoEmulator({ heartbeatIntervalMs: 0 });
-    servers.push(misskey, momento);
-    connections = await connectSources(['misskey', 'momento'], {
-      env: { MISSKEY_ORIGIN: misskey.origin, MISSKEY_TOKEN: 'admin-token', MOMENTO_LOCAL_ENDPOINT: momento.endpoint, MOMENTO_CACHE: 'c', MOMENTO_TOPIC: 't' },
+    const mixi2 = await startMixi2Emulator({ pingInterval: Infinity });
+    servers.push(misskey, momento, mixi2);
+    connections = await connectSources(['mixi2', 'misskey', 'momento'], {
+      env: {
+        MIXI2_CLIENT_ID: mixi2.clientId,
+        MIXI2_CLIENT_SECRET: mixi2.clientSecret,
+        MIXI2_TOKEN_URL: mixi2.tokenUrl,
+        MIXI2_STREAM_ADDRESS: mixi2.streamAddress,
+        MIXI2_API_ADDRESS: mixi2.apiAddress,
+        MISSKEY_ORIGIN: misskey.origin,
+        MISSKEY_TOKEN: 'admin-token',
+        MOMENTO_LOCAL_ENDPOINT: momento.endpoint,
+        MOMENTO_CACHE: 'c',
+        MOMENTO_TOPIC: 't',
+      },
     });
+    expect(connections.mixi2?.real).toBe(true);
+    expect(connections.emulators.mixi2).toBeUndefined();
+    const events: unknown[] = [];
+    const stream = connections.mixi2!.events$.subscribe((e) => events.push(e));
+    await mixi2.waitForStreams(1);
+    mixi2.push(buildPostCreatedEvent({ text: 'over plaintext to a loopback emulator' }));
+    await until(() => events.length === 1, 'an event from the configured mixi2');
+    stream.unsubscribe();
+    await mixi2.waitForStreams(0);
     expect(connections.misskey?.real).toBe(true);
     expect(connections.momento?.real).toBe(true);
     expect(connections.emulators.misskey).toBeUndefined();
