@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { status, type ClientReadableStream } from '@grpc/grpc-js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionLostError } from '../../src/core/errors.js';
 import type { ConnectionState } from '../../src/core/connection-state.js';
 import type { Mixi2Gap, SubscribeEventsResponse } from '../../src/mixi2/index.js';
@@ -87,5 +87,32 @@ describe('eventStream (fake calls, deterministic)', () => {
     expect(server.gaps[0]).toMatchObject({ attempt: 1, lastEventId: 'b' });
     subscription.unsubscribe();
     expect(server.calls[1]?.cancelled).toBe(true);
+  });
+
+  it('by default waits 1 s, 2 s, 4 s between attempts and gives up after 3 retries (virtual time)', async () => {
+    vi.useFakeTimers();
+    const server = fakeServer();
+    const errors: unknown[] = [];
+    const delays: number[] = [];
+    const subscription = eventStream(server.context, { idleTimeout: Infinity, reconnect: { onRetry: ({ delay }) => delays.push(delay) } }).subscribe({
+      error: (e) => errors.push(e),
+    });
+    cleanup = () => {
+      subscription.unsubscribe();
+      vi.useRealTimers();
+    };
+    await vi.advanceTimersByTimeAsync(0);
+    for (const [attempt, wait] of [[1, 1000], [2, 2000], [3, 4000]] as const) {
+      expect(server.calls).toHaveLength(attempt);
+      server.fail(server.calls.at(-1));
+      await vi.advanceTimersByTimeAsync(wait - 1);
+      expect(server.calls).toHaveLength(attempt);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    expect(server.calls).toHaveLength(4);
+    server.fail(server.calls.at(-1));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delays).toEqual([1000, 2000, 4000]);
+    expect(errors).toHaveLength(1);
   });
 });
