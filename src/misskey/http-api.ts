@@ -1,5 +1,5 @@
-import { Observable, timeout as timeoutWith, throwError, type SchedulerLike } from 'rxjs';
-import { ConnectionLostError, RateLimitError, RequestTimeoutError, isTerminal, type StreamRxError } from '../core/errors.js';
+import { Observable, type SchedulerLike } from 'rxjs';
+import { ConnectionLostError, RateLimitError, RequestTimeoutError, isTerminal } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
 import { MisskeyApiError, misskeyErrorOf } from './api-error.js';
@@ -13,7 +13,7 @@ export interface HttpApiOptions {
   /** Backoff of retried calls (5xx and network errors; 429 if `retryRateLimited`). `maxRetries: 0` disables. */
   retry: RetryBackoffOptions;
   retryRateLimited: boolean;
-  /** Time one attempt may take, in ms. */
+  /** Time one attempt may go without progress, in ms. */
   timeout: number;
   scheduler: SchedulerLike | undefined;
 }
@@ -47,7 +47,8 @@ function shouldRetry(retryRateLimited: boolean): (error: unknown) => boolean {
 /**
  * Makes `POST /api/<endpoint>` calls as cold Observables: the token as `i` in the body, 200 → the parsed
  * body, 204 → `null`, errors mapped by {@link misskeyErrorOf}, server and network failures retried with
- * backoff, client errors never. Unsubscribing aborts the request.
+ * backoff, client errors never; an attempt without progress for `timeout` ms fails with
+ * {@link RequestTimeoutError} (not retried: the call may have happened). Unsubscribing aborts the request.
  *
  * @example
  * ```ts
@@ -60,9 +61,9 @@ export function httpApi(options: HttpApiOptions): <R>(endpoint: string, params: 
   const base = origin.replace(/\/+$/, '');
   const once = <R>(endpoint: string, params: object | undefined): Observable<R> =>
     new Observable<R>((subscriber) => {
-      const abort = new AbortController();
       const body = JSON.stringify(token === undefined ? { ...params } : { ...params, i: token });
-      transport(`${base}/api/${endpoint}`, body, abort.signal).then(
+      const exchange = transport(`${base}/api/${endpoint}`, body, timeout);
+      exchange.answer.then(
         (answer) => {
           if (answer.status === 200 || answer.status === 204) {
             subscriber.next((answer.status === 204 ? null : parseAnswer(answer.text)) as R);
@@ -72,21 +73,16 @@ export function httpApi(options: HttpApiOptions): <R>(endpoint: string, params: 
           }
         },
         (error: unknown) => {
-          if (abort.signal.aborted) return;
+          if (error instanceof RequestTimeoutError) {
+            subscriber.error(new RequestTimeoutError(`${endpoint}: ${error.message}`));
+            return;
+          }
           const reason = redact(String((error as { code?: unknown })?.code ?? (error as Error)?.message ?? error), [token]);
           subscriber.error(new ConnectionLostError(`POST /api/${endpoint} failed: ${reason}`));
         },
       );
-      return () => abort.abort();
+      return () => exchange.cancel();
     });
-  const timed = <R>(endpoint: string, params: object | undefined): Observable<R> =>
-    once<R>(endpoint, params).pipe(
-      timeoutWith({
-        first: timeout,
-        with: () => throwError((): StreamRxError => new RequestTimeoutError(`${endpoint}: no answer within ${timeout} ms`)),
-        ...(scheduler ? { scheduler } : {}),
-      }),
-    );
   const retry = { ...options.retry, shouldRetry: shouldRetry(retryRateLimited), ...(scheduler ? { scheduler } : {}) };
-  return <R>(endpoint: string, params: object | undefined) => timed<R>(endpoint, params).pipe(retryBackoff<R>(retry));
+  return <R>(endpoint: string, params: object | undefined) => once<R>(endpoint, params).pipe(retryBackoff<R>(retry));
 }

@@ -1,6 +1,8 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, ConnectionLostError, InvalidArgumentError, PermissionError, RateLimitError } from '../../src/core/errors.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AuthenticationError, ConnectionLostError, InvalidArgumentError, PermissionError, RateLimitError, RequestTimeoutError } from '../../src/core/errors.js';
 import { misskey, MisskeyApiError } from '../../src/misskey/index.js';
 import { fastClient, Rig } from './helpers.js';
 
@@ -102,6 +104,25 @@ describe('api() over HTTP', () => {
     const client = misskey({ origin, token: 't', ...fastClient });
     const error = await failure(lastValueFrom(client.api('i')));
     expect(error).toBeInstanceOf(ConnectionLostError);
+  });
+
+  it('fails an attempt without progress with RequestTimeoutError and does not retry it', async () => {
+    let requests = 0;
+    const silent = createServer(() => {
+      requests += 1;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      for (const fetch of [undefined, globalThis.fetch as never]) {
+        const client = misskey({ origin, token: 't', ...fastClient, http: { timeout: 50 }, ...(fetch ? { fetch } : {}) });
+        expect(await failure(firstValueFrom(client.api('i')))).toBeInstanceOf(RequestTimeoutError);
+      }
+      expect(requests).toBe(2);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('works with an injected fetch', async () => {
