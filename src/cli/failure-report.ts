@@ -42,8 +42,13 @@ export function reportFailure(error: unknown, what: string): FailureReport {
   }
   if (error instanceof ApiError && isNotFound(error)) return { code: ExitCode.Refused, message: `${what}: not found: ${detail}` };
   if (error instanceof InvalidArgumentError) return { code: ExitCode.Usage, message: `${what}: ${detail}` };
-  if (error instanceof StreamRxError) return { code: ExitCode.Failure, message: `${what}: ${detail}` };
+  if (error instanceof StreamRxError || isSystemError(error)) return { code: ExitCode.Failure, message: `${what}: ${detail}` };
   return { code: ExitCode.Failure, message: `${what}: unexpected failure: ${detail}` };
+}
+
+/** Node's own errors (EADDRINUSE, EACCES, …) say what went wrong already. */
+function isSystemError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as { syscall?: unknown }).syscall === 'string';
 }
 
 function isNotFound(error: ApiError): boolean {

@@ -1,6 +1,6 @@
-import { filter, switchMap, timer, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { MisskeyEmulator } from '../testing/misskey/index.js';
-import { pollUntil } from './poll-until.js';
+import { trafficTicks } from './traffic-ticks.js';
 
 /**
  * Feeds a Misskey emulator synthetic notes by alice (whom admin follows, so they reach every timeline),
@@ -14,15 +14,7 @@ import { pollUntil } from './poll-until.js';
  */
 export function feedMisskey(emulator: MisskeyEmulator, everyMs: number): Subscription {
   emulator.follow('admin', 'alice');
-  const listening = (): boolean => emulator.stats().channels > 0;
-  let n = 0;
-  return pollUntil(listening, 10)
-    .pipe(
-      switchMap(() => timer(0, everyMs)),
-      filter(listening),
-    )
-    .subscribe(() => {
-      n += 1;
-      emulator.createNote('alice', { text: `hello from alice #${n}` });
-    });
+  return trafficTicks(() => emulator.stats().channels > 0, everyMs).subscribe((n) => {
+    emulator.createNote('alice', { text: `hello from alice #${n}` });
+  });
 }

@@ -1,4 +1,4 @@
-import { filter, switchMap, timer, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { Event } from '../mixi2/index.js';
 import {
   buildChatMessageReceivedEvent,
@@ -7,6 +7,7 @@ import {
   buildPostCreatedEvent,
   type Mixi2Emulator,
 } from '../testing/mixi2/index.js';
+import { trafficTicks } from './traffic-ticks.js';
 
 const alice = buildMixi2User({ userId: 'user-alice', name: 'alice', displayName: 'Alice' });
 
@@ -33,13 +34,7 @@ function syntheticEvent(n: number): Event {
  * ```
  */
 export function feedMixi2(emulator: Mixi2Emulator, everyMs: number): Subscription {
-  let n = 0;
-  return emulator.openStreams$
-    .pipe(
-      switchMap((open) => (open > 0 ? timer(0, everyMs) : [])),
-      filter(() => emulator.openStreams > 0),
-    )
-    .subscribe(() => {
-      emulator.push(syntheticEvent(n++));
-    });
+  return trafficTicks(() => emulator.openStreams > 0, everyMs).subscribe((n) => {
+    emulator.push(syntheticEvent(n - 1));
+  });
 }

@@ -1,6 +1,6 @@
-import { filter, switchMap, timer, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { MomentoEmulator } from '../testing/momento/index.js';
-import { pollUntil } from './poll-until.js';
+import { trafficTicks } from './traffic-ticks.js';
 
 /**
  * Publishes synthetic JSON items (`{"n":1,"text":"hello #1"}`, …) on one topic of a Momento emulator, one
@@ -13,15 +13,7 @@ import { pollUntil } from './poll-until.js';
  * ```
  */
 export function feedMomento(emulator: MomentoEmulator, cacheName: string, topic: string, everyMs: number): Subscription {
-  const listening = (): boolean => emulator.streams({ cacheName, topic }).length > 0;
-  let n = 0;
-  return pollUntil(listening, 10)
-    .pipe(
-      switchMap(() => timer(0, everyMs)),
-      filter(listening),
-    )
-    .subscribe(() => {
-      n += 1;
-      emulator.publish(cacheName, topic, JSON.stringify({ n, text: `hello #${n}` }));
-    });
+  return trafficTicks(() => emulator.streams({ cacheName, topic }).length > 0, everyMs).subscribe((n) => {
+    emulator.publish(cacheName, topic, JSON.stringify({ n, text: `hello #${n}` }));
+  });
 }

@@ -1,11 +1,10 @@
 import { defer, finalize, map, type Subscription } from 'rxjs';
 import { misskey, type ChannelName, type ChannelParams } from '../misskey/index.js';
-import { startMisskeyEmulator, type MisskeyEmulator } from '../testing/misskey/index.js';
+import type { MisskeyEmulator } from '../testing/misskey/index.js';
 import { UsageError } from './cli-errors.js';
 import { misskeySettingsFrom, type Environment, type MisskeySettings } from './environment.js';
 import { firstConnectionGuard } from './first-connection-guard.js';
 import { isMisskeyChannel, misskeyChannels } from './misskey-channels.js';
-import { feedMisskey } from './misskey-traffic.js';
 import type { TailSession } from './tail-session.js';
 
 /** Options of {@link openMisskeyTail}. */
@@ -41,6 +40,8 @@ export async function openMisskeyTail(options: MisskeyTailOptions): Promise<Tail
   let emulator: MisskeyEmulator | undefined;
   let settings: MisskeySettings;
   if (options.emulator) {
+    // Loaded only with --emulator, to keep the start of a plain tail light.
+    const { startMisskeyEmulator } = await import('../testing/misskey/index.js');
     emulator = await startMisskeyEmulator({ record: false });
     settings = { origin: emulator.origin, token: emulator.users['admin']?.token };
   } else {
@@ -54,10 +55,11 @@ export async function openMisskeyTail(options: MisskeyTailOptions): Promise<Tail
     ackTimeout: options.ackTimeout ?? 10_000,
     closeDelay: 0,
   });
+  const feed = emulator ? (await import('./misskey-traffic.js')).feedMisskey : undefined;
   let traffic: Subscription | undefined;
   const events$ = defer(() => {
     const watching = client.state$.subscribe(guard.observe);
-    if (emulator) traffic = feedMisskey(emulator, options.trafficEveryMs ?? 500);
+    if (emulator && feed) traffic = feed(emulator, options.trafficEveryMs ?? 500);
     return client.channel(channel, options.params as ChannelParams<typeof channel>).pipe(
       map((message) => ({ channel, type: message.type, body: message.body })),
       finalize(() => watching.unsubscribe()),

@@ -1,12 +1,11 @@
 import { credentials } from '@grpc/grpc-js';
 import { defer, finalize, map, type Subscription } from 'rxjs';
 import { clientCredentials, mixi2Client, mixi2Endpoints, mixi2ReconnectPolicy } from '../mixi2/index.js';
-import { startMixi2Emulator, type Mixi2Emulator } from '../testing/mixi2/index.js';
+import type { Mixi2Emulator } from '../testing/mixi2/index.js';
 import type { Environment, Mixi2Settings } from './environment.js';
 import { mixi2SettingsFrom } from './environment.js';
 import { firstConnectionGuard } from './first-connection-guard.js';
 import { isLoopbackTarget } from './loopback.js';
-import { feedMixi2 } from './mixi2-traffic.js';
 import type { TailSession } from './tail-session.js';
 
 /** Options of {@link openMixi2Tail}. */
@@ -34,6 +33,8 @@ export async function openMixi2Tail(options: Mixi2TailOptions = {}): Promise<Tai
   let emulator: Mixi2Emulator | undefined;
   let settings: Mixi2Settings;
   if (options.emulator) {
+    // Loaded only with --emulator, to keep the start of a plain tail light.
+    const { startMixi2Emulator } = await import('../testing/mixi2/index.js');
     emulator = await startMixi2Emulator();
     const { clientId, clientSecret, tokenUrl, streamAddress, apiAddress } = emulator;
     settings = { clientId, clientSecret, tokenUrl, streamAddress, apiAddress, authKey: undefined };
@@ -50,10 +51,11 @@ export async function openMixi2Tail(options: Mixi2TailOptions = {}): Promise<Tai
     ...(settings.authKey === undefined ? {} : { authKey: settings.authKey }),
   });
   const guard = firstConnectionGuard();
+  const feed = emulator ? (await import('./mixi2-traffic.js')).feedMixi2 : undefined;
   let traffic: Subscription | undefined;
   const events$ = defer(() => {
     const watching = client.state$.subscribe(guard.observe);
-    if (emulator) traffic = feedMixi2(emulator, options.trafficEveryMs ?? 500);
+    if (emulator && feed) traffic = feed(emulator, options.trafficEveryMs ?? 500);
     return client.events({ reconnect: { ...mixi2ReconnectPolicy, shouldRetry: guard.shouldRetry } }).pipe(finalize(() => watching.unsubscribe()));
   });
   return {

@@ -3,11 +3,10 @@ import { BehaviorSubject, defer, EMPTY, filter, map, type Subscription } from 'r
 import type { ConnectionState } from '../core/connection-state.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { momentoResubscribePolicy, topicClientFromEnv, topicEvents, type TopicEvent } from '../momento/index.js';
-import { emulatorTopicClient, startMomentoEmulator, type MomentoEmulator } from '../testing/momento/index.js';
+import type { MomentoEmulator } from '../testing/momento/index.js';
 import { CredentialsError } from './cli-errors.js';
 import { requireMomentoCredentials, type Environment } from './environment.js';
 import { firstConnectionGuard } from './first-connection-guard.js';
-import { feedMomento } from './momento-traffic.js';
 import type { TailSession } from './tail-session.js';
 
 /** Options of {@link openMomentoTail}. */
@@ -45,6 +44,8 @@ export async function openMomentoTail(options: MomentoTailOptions): Promise<Tail
   let emulator: MomentoEmulator | undefined;
   let client: TopicClient;
   if (options.emulator) {
+    // Loaded only with --emulator, to keep the start of a plain tail light.
+    const { emulatorTopicClient, startMomentoEmulator } = await import('../testing/momento/index.js');
     emulator = await startMomentoEmulator();
     client = emulatorTopicClient(emulator);
   } else {
@@ -54,9 +55,10 @@ export async function openMomentoTail(options: MomentoTailOptions): Promise<Tail
   const endpoint = emulator?.endpoint ?? env['MOMENTO_LOCAL_ENDPOINT'] ?? env['MOMENTO_ENDPOINT'];
   const guard = firstConnectionGuard();
   const state$ = new BehaviorSubject<ConnectionState>('closed');
+  const feed = emulator ? (await import('./momento-traffic.js')).feedMomento : undefined;
   let traffic: Subscription | undefined;
   const events$ = defer(() => {
-    if (emulator) traffic = feedMomento(emulator, cacheName, topic, options.trafficEveryMs ?? 500);
+    if (emulator && feed) traffic = feed(emulator, cacheName, topic, options.trafficEveryMs ?? 500);
     const onStateChange = (state: ConnectionState): void => {
       guard.observe(state);
       state$.next(state);

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, describe, expect, it, vi, type TestContext } from 'vitest';
 import { startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions } from '../../src/testing/misskey/index.js';
 import { closedPort, killLeftovers, parseNdjson, runCli, startCli } from './cli-process.js';
 
@@ -10,7 +10,8 @@ afterAll(async () => {
 async function emulatorFor({ onTestFinished }: TestContext, options: MisskeyEmulatorOptions = {}): Promise<MisskeyEmulator> {
   const emulator = await startMisskeyEmulator(options);
   onTestFinished(async () => {
-    expect(emulator.stats().connections).toBe(0);
+    // The CLI has exited; its socket's end reaches the emulator a moment later.
+    await vi.waitFor(() => expect(emulator.stats().connections).toBe(0), { interval: 10 });
     await emulator.close();
   });
   return emulator;
@@ -45,12 +46,6 @@ describe.concurrent('streamrx tail misskey', () => {
     const { code, stdout, stderr } = await runCli(['tail', 'misskey', 'localTimeline']);
     expect(stdout).toBe('');
     expect(stderr).toBe('streamrx: misskey: missing credentials: set MISSKEY_ORIGIN (and MISSKEY_TOKEN for personal channels), or use --emulator\n');
-    expect(code).toBe(3);
-  });
-
-  it('a personal channel without a token: names MISSKEY_TOKEN, exit 3', async () => {
-    const { code, stderr } = await runCli(['tail', 'misskey', 'main'], { MISSKEY_ORIGIN: 'http://127.0.0.1:1' });
-    expect(stderr).toBe('streamrx: misskey: missing credentials: channel main needs MISSKEY_TOKEN, or use --emulator\n');
     expect(code).toBe(3);
   });
 
