@@ -10,10 +10,10 @@
  * @module
  */
 import { runCrossFeed } from './cross-feed.js';
-import { RECIPE_ENV, setting } from './environment.js';
+import { RECIPE_ENV, setting, type Env } from './environment.js';
 import { runKeywordReactions } from './keyword-reactions.js';
 import { runMentionReply } from './mention-reply.js';
-import { durationArg, runAsMain } from './runner.js';
+import { durationArg, isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
 /**
  * Default run time of the demo, in seconds.
@@ -25,25 +25,38 @@ import { durationArg, runAsMain } from './runner.js';
  */
 export const DEMO_DURATION = 10;
 
-function demoDuration(): number {
-  try {
-    return durationArg(process.argv.slice(2)) ?? DEMO_DURATION;
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(2);
-  }
+/**
+ * The demo as `runRecipes` options: recipes 1, 3 and 5 on the three services, a drop of every
+ * emulator connection halfway through `duration` seconds.
+ *
+ * @example
+ * ```ts
+ * const { exitCode } = await runRecipes({ ...demoOptions(5), write: (line) => log.push(line) });
+ * ```
+ */
+export function demoOptions(duration: number = DEMO_DURATION, env: Env = process.env): RunRecipesOptions {
+  const botUserId = setting(env, RECIPE_ENV.mixi2BotUserId);
+  return {
+    title: 'streamrx demo: recipes 1 (mixi2 mention reply), 3 (Misskey keyword reactions), 5 (cross-network feed via Momento)',
+    services: ['mixi2', 'misskey', 'momento'],
+    duration,
+    dropHalfway: true,
+    env,
+    start: ({ mixi2, misskey, momento, momentoNames }) => [
+      runMentionReply({ mixi2: mixi2! }, botUserId === undefined ? {} : { botUserId }),
+      runKeywordReactions({ misskey: misskey! }),
+      runCrossFeed({ mixi2: mixi2!, misskey: misskey!, momento: momento! }, { topic: momentoNames.topic }),
+    ],
+  };
 }
 
-const botUserId = setting(process.env, RECIPE_ENV.mixi2BotUserId);
-
-void runAsMain({
-  title: 'streamrx demo: recipes 1 (mixi2 mention reply), 3 (Misskey keyword reactions), 5 (cross-network feed via Momento)',
-  services: ['mixi2', 'misskey', 'momento'],
-  duration: demoDuration(),
-  dropHalfway: true,
-  start: ({ mixi2, misskey, momento, momentoNames }) => [
-    runMentionReply({ mixi2: mixi2! }, botUserId === undefined ? {} : { botUserId }),
-    runKeywordReactions({ misskey: misskey! }),
-    runCrossFeed({ mixi2: mixi2!, misskey: misskey!, momento: momento! }, { topic: momentoNames.topic }),
-  ],
-});
+if (isMain(import.meta.url)) {
+  let duration: number | undefined;
+  try {
+    duration = durationArg(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+  }
+  if (process.exitCode !== 2) void runAsMain(demoOptions(duration));
+}

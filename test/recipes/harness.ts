@@ -54,7 +54,7 @@ export class RecipeBed {
     this.emulators = undefined;
     if (!emulators) return;
     try {
-      await emulators.mixi2?.waitForStreams(0);
+      await until(() => (emulators.mixi2?.openStreams ?? 0) === 0, 'every mixi2 event stream to close');
       await until(() => (emulators.misskey?.stats().connections ?? 0) === 0, 'Misskey sockets to close');
       await emulators.momento?.waitFor(() => emulators.momento?.openStreams === 0, 'Momento streams to close');
     } finally {
