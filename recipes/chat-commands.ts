@@ -5,17 +5,16 @@
  * Run: `npx tsx recipes/chat-commands.ts [--duration <seconds>]`
  * @module
  */
-import { catchError, filter, map, of, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { catchError, filter, map, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { match, P } from 'ts-pattern';
 import { retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import {
   isChatMessageReceived,
   type ChatMessage,
-  type DeepPartial,
   type Event,
-  type SendChatMessageRequest,
   type SendChatMessageResponse,
 } from '../src/mixi2/index.js';
+import type { SendChatMessageArgs } from './api-requests.js';
 import { Meter } from './meter.js';
 import type { Mixi2Link } from './mixi2-link.js';
 import { effectRetry } from './effect-retry.js';
@@ -103,7 +102,7 @@ export type CommandOutcome =
 /** Options of {@link chatCommandHandler}. */
 export interface ChatCommandOptions {
   /** Sends one chat message, usually `link.api.sendChatMessage`. */
-  sendChatMessage: (request: DeepPartial<SendChatMessageRequest>) => Observable<SendChatMessageResponse>;
+  sendChatMessage: (request: SendChatMessageArgs) => Observable<SendChatMessageResponse>;
   /** Clock and dice. @default { now: Date.now, random: Math.random } */
   context?: CommandContext;
   /** The application's own user id: its own messages are ignored. @default none */
@@ -164,7 +163,7 @@ export function runChatCommands(links: { mixi2: Mixi2Link }, options: Omit<ChatC
   const meter = new Meter();
   const pipeline$ = mixi2.events$.pipe(
     filter(isChatMessageReceived),
-    map((event) => (meter.add('in'), event)),
+    tap(() => meter.add('in')),
     chatCommandHandler({ ...options, sendChatMessage: (request) => mixi2.api.sendChatMessage(request) }),
     map((outcome) => meter.add(outcome.status === 'answered' ? 'out' : 'errors')),
   );

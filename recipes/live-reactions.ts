@@ -119,7 +119,8 @@ export function runLiveReactions(links: { misskey: MisskeyLink }, options: Omit<
   let latest: LiveBoard = [];
   const pipeline$ = misskey.channel('homeTimeline').pipe(
     filter((message) => message.type === 'note'),
-    map((message) => (meter.add('in'), message.body)),
+    tap(() => meter.add('in')),
+    map((message) => message.body),
     liveReactionsHandler({ ...options, follow: (id) => misskey.noteUpdates(id).pipe(tap(() => meter.add('in'))) }),
     tap((board) => {
       latest = board;

@@ -6,20 +6,19 @@
  * Run: `npx tsx recipes/mention-reply.ts [--duration <seconds>]`
  * @module
  */
-import { catchError, filter, map, of, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { catchError, filter, map, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { dedupeBy, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import {
   EventReason,
   isPostCreated,
-  type CreatePostRequest,
   type CreatePostResponse,
-  type DeepPartial,
   type Event,
   type Mixi2EventOf,
   type Post,
   type User,
 } from '../src/mixi2/index.js';
 import type { Mixi2Link } from './mixi2-link.js';
+import type { CreatePostArgs } from './api-requests.js';
 import { Meter } from './meter.js';
 import { effectRetry } from './effect-retry.js';
 import { concatMapWithinLimit } from './rate-limit.js';
@@ -35,7 +34,7 @@ export type ReplyOutcome =
 /** Options of {@link mentionReplyHandler}. */
 export interface MentionReplyOptions {
   /** Sends one reply, usually `link.api.createPost` or `client.api.createPost`. */
-  createPost: (request: DeepPartial<CreatePostRequest>) => Observable<CreatePostResponse>;
+  createPost: (request: CreatePostArgs) => Observable<CreatePostResponse>;
   /** The reply's text for a mention. @default a thank-you addressed to the issuer */
   compose?: (post: Post, issuer: User | undefined) => string;
   /** The application's own user id: its own posts are never answered. @default none */
@@ -46,7 +45,7 @@ export interface MentionReplyOptions {
   window?: number;
   /** Retries of a failed reply: rate limits (at least `retry-after` later) and transient failures. @default { initialDelay: 1000, maxRetries: 3 } */
   retry?: RetryBackoffOptions;
-  /** Post ids remembered to never answer one twice. @default 10000 */
+  /** Post ids remembered (in this process) so that none is answered twice. @default 10000 */
   remember?: number;
   /** Scheduler of the rate limit and retries. @default asyncScheduler */
   scheduler?: SchedulerLike;
@@ -122,7 +121,7 @@ export function runMentionReply(links: { mixi2: Mixi2Link }, options: RunMention
   const meter = new Meter();
   const mentions$ = mixi2.events$.pipe(
     filter((event) => isPostCreated(event) && isMention(event)),
-    map((event) => (meter.add('in'), event)),
+    tap(() => meter.add('in')),
   );
   const pipeline$ = mentions$.pipe(
     mentionReplyHandler({ ...options, createPost: (request) => mixi2.api.createPost(request) }),

@@ -53,5 +53,5 @@ function countedApi(api: Mixi2Api, meter: Meter): Mixi2Api {
   for (const [method, call] of Object.entries(api) as Array<[string, (request?: unknown) => Observable<unknown>]>) {
     counted[method] = (request?: unknown) => call(request).pipe(tap({ next: () => meter.add('out'), error: () => meter.add('errors') }));
   }
-  return counted as Mixi2Api;
+  return counted as unknown as Mixi2Api;
 }

@@ -12,16 +12,14 @@ import { dedupeBy, InvalidArgumentError, retryBackoff, type RetryBackoffOptions 
 import {
   EventReason,
   mixi2Webhook,
-  type CreatePostRequest,
   type CreatePostResponse,
-  type DeepPartial,
   type Event,
-  type SendChatMessageRequest,
   type SendChatMessageResponse,
 } from '../src/mixi2/index.js';
 import { buildChatMessageReceivedEvent, buildCommunityMemberChangedEvent, buildMixi2Post, buildPostCreatedEvent, type Mixi2Emulator } from '../src/testing/index.js';
 import { answerCommand, parseCommand, type CommandContext } from './chat-commands.js';
 import { RECIPE_ENV, setting } from './environment.js';
+import type { CreatePostArgs, SendChatMessageArgs } from './api-requests.js';
 import { Meter } from './meter.js';
 import { defaultReply } from './mention-reply.js';
 import type { Mixi2Link } from './mixi2-link.js';
@@ -39,9 +37,9 @@ export type WebhookOutcome =
 /** Options of {@link webhookEventHandler}. */
 export interface WebhookEventOptions {
   /** Posts a reply, usually `link.api.createPost`. */
-  createPost: (request: DeepPartial<CreatePostRequest>) => Observable<CreatePostResponse>;
+  createPost: (request: CreatePostArgs) => Observable<CreatePostResponse>;
   /** Sends a chat message, usually `link.api.sendChatMessage`. */
-  sendChatMessage: (request: DeepPartial<SendChatMessageRequest>) => Observable<SendChatMessageResponse>;
+  sendChatMessage: (request: SendChatMessageArgs) => Observable<SendChatMessageResponse>;
   /** Told about community member changes and plugin installs. @default none */
   onNote?: (line: string) => void;
   /** Clock and dice of chat commands. @default { now: Date.now, random: Math.random } */
