@@ -22,6 +22,11 @@ export interface StoredNote {
   poll: { choices: string[]; votes: number[]; voters: Map<string, number> } | null;
 }
 
+function tagsOf(text: string | null): { tags?: string[] } {
+  const tags = [...(text ?? '').matchAll(/(?:^|\s)#([\p{L}\p{N}_]+)/gu)].map((m) => (m[1] as string).toLowerCase());
+  return tags.length > 0 ? { tags: [...new Set(tags)] } : {};
+}
+
 /**
  * Packs a user as Misskey 2026.3.2 embeds it in notes (the `UserLite` shape of the captured frames).
  *
@@ -48,15 +53,16 @@ export function buildUserLite(user: EmulatedUser, origin: string): entities.User
 }
 
 /**
- * Packs a stored note in the shape of the notes captured from Misskey 2026.3.2 (`note` channel events and
- * `notes/create`'s `createdNote`).
+ * Packs a stored note in the shape of the notes captured from Misskey 2026.3.2: `notes/create`'s
+ * `createdNote`, or with `forStream` a timeline channel's `note` event (which adds `reactionAndUserPairCache`).
+ * `tags` appears when the text has hashtags.
  *
  * @example
  * ```ts
  * const frame = { type: 'channel', body: { id: 'c1', type: 'note', body: buildNote(note, author, origin) } };
  * ```
  */
-export function buildNote(note: StoredNote, author: EmulatedUser, origin: string): entities.Note {
+export function buildNote(note: StoredNote, author: EmulatedUser, origin: string, forStream = false): entities.Note {
   const reactions: Record<string, number> = {};
   for (const reaction of note.reactions.values()) reactions[reaction] = (reactions[reaction] ?? 0) + 1;
   const packed: Record<string, unknown> = {
@@ -74,6 +80,8 @@ export function buildNote(note: StoredNote, author: EmulatedUser, origin: string
     reactionCount: note.reactions.size,
     reactions,
     reactionEmojis: {},
+    ...(forStream ? { reactionAndUserPairCache: [] } : {}),
+    ...tagsOf(note.text),
     fileIds: [],
     files: [],
     replyId: note.replyId,

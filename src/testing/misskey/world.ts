@@ -44,9 +44,9 @@ export class MisskeyWorld {
     return buildUserLite(this.user(userId), this.origin);
   }
 
-  /** Packs a note for the wire. */
-  pack(note: StoredNote): entities.Note {
-    return buildNote(note, this.user(note.userId), this.origin);
+  /** Packs a note for the wire (`forStream`: as a timeline channel sends it). */
+  pack(note: StoredNote, forStream = false): entities.Note {
+    return buildNote(note, this.user(note.userId), this.origin, forStream);
   }
 
   createNote(userId: string, draft: NoteDraft): StoredNote {
@@ -69,7 +69,7 @@ export class MisskeyWorld {
   }
 
   private publishNote(note: StoredNote): void {
-    const packed = this.pack(note);
+    const packed = this.pack(note, true);
     for (const connection of this.connections) {
       for (const [id, channel] of connection.channels) {
         const kind = timelineOfChannel[channel.name];
