@@ -48,10 +48,14 @@ export function mixi2Link(client: Mixi2Client, eventsOptions: Mixi2EventsOptions
   };
 }
 
+/** The same API, every call counted: a proxy, so it follows whatever methods the client has. */
 function countedApi(api: Mixi2Api, meter: Meter): Mixi2Api {
-  const counted: Record<string, unknown> = {};
-  for (const [method, call] of Object.entries(api) as Array<[string, (request?: unknown) => Observable<unknown>]>) {
-    counted[method] = (request?: unknown) => call(request).pipe(tap({ next: () => meter.add('out'), error: () => meter.add('errors') }));
-  }
-  return counted as unknown as Mixi2Api;
+  return new Proxy(api, {
+    get: (target, property, receiver) => {
+      const member: unknown = Reflect.get(target, property, receiver);
+      if (typeof member !== 'function') return member;
+      return (request?: unknown) =>
+        (member as (request?: unknown) => Observable<unknown>).call(target, request).pipe(tap({ next: () => meter.add('out'), error: () => meter.add('errors') }));
+    },
+  });
 }
