@@ -20,11 +20,11 @@ export function statusError(ending: StreamEnding): { code: GrpcStatus; details: 
 
 /**
  * One open Subscribe call: writes pre-encoded `_SubscriptionItem`s in order, holding them while the
- * emulator is stalled or the HTTP/2 stream pushes back, and ends with a chosen status.
+ * emulator is stalled, and ends with a chosen status. Writes do not wait for 'drain': grpc-js buffers a
+ * burst, and waiting at the stream's high-water mark (16 messages) made bursts several times slower.
  */
 export class SubscriberStream {
   private readonly outbox: Buffer[] = [];
-  private waitingForDrain = false;
   private ended = false;
 
   constructor(
@@ -34,29 +34,24 @@ export class SubscriberStream {
     readonly request: WireSubscriptionRequest,
     private readonly call: ServerWritableStream<WireSubscriptionRequest, Buffer>,
     private readonly isStalled: () => boolean,
-  ) {
-    call.on('drain', () => {
-      this.waitingForDrain = false;
-      this.flush();
-    });
-  }
+  ) {}
 
   /** The topic this stream reads, as `cache/topic`. */
   get topicKey(): string {
     return topicKeyOf(this.request.cacheName, this.request.topic);
   }
 
-  /** Queues a message and writes what can be written now. */
+  /** Writes a message now, or queues it while the emulator is stalled. */
   send(encoded: Buffer): void {
     if (this.ended) return;
-    this.outbox.push(encoded);
-    this.flush();
+    if (this.outbox.length === 0 && !this.isStalled()) this.call.write(encoded);
+    else this.outbox.push(encoded);
   }
 
-  /** Writes queued messages until stalled or pushed back. */
+  /** Writes the queued messages unless stalled. */
   flush(): void {
-    while (!this.ended && !this.waitingForDrain && !this.isStalled() && this.outbox.length > 0) {
-      if (!this.call.write(this.outbox.shift()!)) this.waitingForDrain = true;
+    while (!this.ended && !this.isStalled() && this.outbox.length > 0) {
+      this.call.write(this.outbox.shift()!);
     }
   }
 
