@@ -115,10 +115,12 @@ describe('api() over HTTP', () => {
     const origin = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     try {
       for (const fetch of [undefined, globalThis.fetch as never]) {
+        requests = 0;
         const client = misskey({ origin, token: 't', ...fastClient, http: { timeout: 50 }, ...(fetch ? { fetch } : {}) });
         expect(await failure(firstValueFrom(client.api('i')))).toBeInstanceOf(RequestTimeoutError);
+        // At most the one attempt (a slow first fetch may time out before it even reaches the server).
+        expect(requests).toBeLessThanOrEqual(1);
       }
-      expect(requests).toBe(2);
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
