@@ -62,7 +62,7 @@ describe('channel()', () => {
 
   it('reports a silently rejected connect as ChannelRejectedError', async () => {
     const emulator = await rig.emulator();
-    const anonymous = misskey({ origin: emulator.origin, ...fastClient, ackTimeout: 50 });
+    const anonymous = misskey({ origin: emulator.origin, ...fastClient, ackTimeout: 400 });
     const home = rig.record(anonymous.channel('homeTimeline'));
     const unknown = rig.record(anonymous.channel('noSuchChannel' as 'localTimeline'));
     const local = rig.record(anonymous.channel('localTimeline'));
@@ -76,7 +76,7 @@ describe('channel()', () => {
 
   it('detects a per-socket channel cap', async () => {
     const emulator = await rig.emulator({ maxChannelsPerConnection: 2 });
-    const client = rig.client(emulator, { ackTimeout: 50 });
+    const client = rig.client(emulator, { ackTimeout: 400 });
     const first = rig.record(client.channel('localTimeline'));
     const second = rig.record(client.channel('globalTimeline'));
     await until(() => emulator.stats().channels === 2, 'two channels');

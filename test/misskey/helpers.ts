@@ -6,7 +6,7 @@ import { startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions
 export const fastClient: Partial<MisskeyOptions> = {
   reconnect: { initialDelay: 5, multiplier: 2, maxDelay: 40, jitter: 0.2 },
   closeDelay: 10,
-  ackTimeout: 1000,
+  ackTimeout: 5000,
   http: { retry: { initialDelay: 5, maxDelay: 20, maxRetries: 3 } },
 };
 
