@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ChannelName } from '../misskey/index.js';
 import { UsageError } from './cli-errors.js';
+import { isMisskeyChannel, misskeyChannels } from './misskey-channels.js';
 
 /** The help pages `--help` can show. */
 export type HelpTopic = 'streamrx' | 'emulate' | 'tail' | 'tail mixi2' | 'tail misskey' | 'tail momento';
@@ -20,7 +22,7 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'emulate'; misskeyPort: number; momentoPort: number; traffic: boolean; quiet: boolean }
   | { kind: 'tail mixi2'; tail: TailOptions }
-  | { kind: 'tail misskey'; tail: TailOptions; channel: string; params: Record<string, unknown> | undefined; ackTimeout: number }
+  | { kind: 'tail misskey'; tail: TailOptions; channel: ChannelName; params: Record<string, unknown> | undefined; ackTimeout: number }
   | { kind: 'tail momento'; tail: TailOptions; cache: string; topic: string };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -96,11 +98,12 @@ function parseTail(argv: readonly string[]): Command {
     const topic = 'tail misskey';
     const options: Options = { ...tailOptions, params: { type: 'string' }, 'ack-timeout': { type: 'string' } };
     const { values, positionals } = parse(rest, options, topic, 1, '<channel>');
+    const params = jsonObject(values['params'], '--params');
     return {
       kind: topic,
       tail: tailOptionsOf(values, topic),
-      channel: positionals[0] as string,
-      params: jsonObject(values['params'], '--params'),
+      channel: misskeyChannel(positionals[0] as string, params),
+      params,
       ackTimeout: positiveInteger(values['ack-timeout'], '--ack-timeout', topic) ?? 10_000,
     };
   }
@@ -168,4 +171,11 @@ function jsonObject(value: unknown, flag: string): Record<string, unknown> | und
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${flag} must be a JSON object`, 'tail misskey');
   return parsed as Record<string, unknown>;
+}
+
+function misskeyChannel(name: string, params: Record<string, unknown> | undefined): ChannelName {
+  if (!isMisskeyChannel(name)) throw new UsageError(`unknown Misskey channel "${name}" (channels: ${Object.keys(misskeyChannels).join(', ')})`, 'tail misskey');
+  const missing = misskeyChannels[name].requiredParams.filter((key) => params?.[key] === undefined);
+  if (missing.length > 0) throw new UsageError(`channel ${name} needs --params with ${missing.join(', ')}`, 'tail misskey');
+  return name;
 }

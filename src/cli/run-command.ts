@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { parseCommandLine, type Command } from './command-line.js';
-import { secretsOf, type Environment } from './environment.js';
+import { misskeySettingsFrom, mixi2SettingsFrom, requireMomentoCredentials, secretsOf, type Environment } from './environment.js';
 import { ExitCode } from './exit-code.js';
 import { reportFailure } from './failure-report.js';
 import { helpText } from './help.js';
@@ -67,6 +67,8 @@ async function dispatch(command: Command, output: Output, env: Environment, stop
 
 async function openSession(command: Extract<Command, { tail: unknown }>, env: Environment): Promise<TailSession> {
   const { emulator } = command.tail;
+  // Missing credentials are reported before a source's modules (gRPC, the Momento SDK) are loaded.
+  if (!emulator) checkCredentials(command, env);
   switch (command.kind) {
     case 'tail mixi2':
       return (await import('./tail-mixi2.js')).openMixi2Tail({ emulator, env });
@@ -77,6 +79,12 @@ async function openSession(command: Extract<Command, { tail: unknown }>, env: En
     case 'tail momento':
       return (await import('./tail-momento.js')).openMomentoTail({ cacheName: command.cache, topic: command.topic, emulator, env });
   }
+}
+
+function checkCredentials(command: Extract<Command, { tail: unknown }>, env: Environment): void {
+  if (command.kind === 'tail mixi2') mixi2SettingsFrom(env);
+  else if (command.kind === 'tail momento') requireMomentoCredentials(env);
+  else misskeySettingsFrom(env, command.channel);
 }
 
 function fail(output: Output, error: unknown, what: string): ExitCode {

@@ -1,16 +1,14 @@
 import { defer, finalize, map, type Subscription } from 'rxjs';
 import { misskey, type ChannelName, type ChannelParams } from '../misskey/index.js';
 import type { MisskeyEmulator } from '../testing/misskey/index.js';
-import { UsageError } from './cli-errors.js';
 import { misskeySettingsFrom, type Environment, type MisskeySettings } from './environment.js';
 import { firstConnectionGuard } from './first-connection-guard.js';
-import { isMisskeyChannel, misskeyChannels } from './misskey-channels.js';
 import type { TailSession } from './tail-session.js';
 
 /** Options of {@link openMisskeyTail}. */
 export interface MisskeyTailOptions {
   /** The channel to tail, e.g. `'localTimeline'`. */
-  channel: string;
+  channel: ChannelName;
   /** The channel's `connect` params. @default none */
   params?: Record<string, unknown> | undefined;
   /** How long the server may take to accept the channel, in ms. @default 10000 */
@@ -26,8 +24,7 @@ export interface MisskeyTailOptions {
 /**
  * The Misskey source of `streamrx tail misskey <channel>`: the channel's messages as
  * `{ channel, type, body }`, from the server named by the environment or from an in-process emulator
- * (as admin). An unknown channel name or missing params are usage errors; a server that cannot be reached
- * at start fails at once instead of retrying.
+ * (as admin). A server that cannot be reached at start fails at once instead of retrying.
  *
  * @example
  * ```ts
@@ -36,7 +33,7 @@ export interface MisskeyTailOptions {
  * ```
  */
 export async function openMisskeyTail(options: MisskeyTailOptions): Promise<TailSession> {
-  const channel = checkedChannel(options.channel, options.params);
+  const { channel } = options;
   let emulator: MisskeyEmulator | undefined;
   let settings: MisskeySettings;
   if (options.emulator) {
@@ -75,11 +72,4 @@ export async function openMisskeyTail(options: MisskeyTailOptions): Promise<Tail
       await emulator?.close();
     },
   };
-}
-
-function checkedChannel(name: string, params: Record<string, unknown> | undefined): ChannelName {
-  if (!isMisskeyChannel(name)) throw new UsageError(`unknown Misskey channel "${name}" (channels: ${Object.keys(misskeyChannels).join(', ')})`, 'tail misskey');
-  const missing = misskeyChannels[name].requiredParams.filter((key) => params?.[key] === undefined);
-  if (missing.length > 0) throw new UsageError(`channel ${name} needs --params with ${missing.join(', ')}`, 'tail misskey');
-  return name;
 }

@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { compiledCliEntry } from './compiled-cli.js';
 
+export { prepareCompiledCli } from './compiled-cli.js';
+
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const running = new Set<CliProcess>();
 

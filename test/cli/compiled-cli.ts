@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -39,31 +40,63 @@ function transpileInto(outDir: string, files: readonly string[]): void {
 
 let built: string | undefined;
 
-/**
- * The `streamrx` entry transpiled to plain JavaScript, like the package's `dist/src/cli/main.js`: `src/` is
- * transpiled file by file (TypeScript's `transpileModule`, the same per-file transform tsx applies) into
- * `node_modules/.cache/streamrx-cli-test/<fingerprint>/`, once per change of the sources, so each test
- * process starts with plain `node` instead of paying tsx's loader on every spawn. The directory sits under
- * the repository, so bare imports resolve to its node_modules and `--version` finds its package.json.
- */
+/** The entry once {@link prepareCompiledCli} has run in this process. */
 export function compiledCliEntry(): string {
+  if (built === undefined) throw new Error('call prepareCompiledCli() in a beforeAll first');
+  return built;
+}
+
+const staleLockMs = 120_000;
+
+/** Takes the build lock (an atomic mkdir); false when another test worker holds it. */
+function tryLock(lock: string): boolean {
+  try {
+    mkdirSync(lock, { recursive: false });
+    return true;
+  } catch {
+    const held = statSync(lock, { throwIfNoEntry: false });
+    if (held !== undefined && Date.now() - held.mtimeMs > staleLockMs) rmSync(lock, { recursive: true, force: true });
+    return false;
+  }
+}
+
+/**
+ * Makes sure the `streamrx` entry exists transpiled to plain JavaScript, like the package's
+ * `dist/src/cli/main.js`, and resolves with its path: `src/` is transpiled file by file (TypeScript's
+ * `transpileModule`, the per-file transform tsx applies too) into
+ * `node_modules/.cache/streamrx-cli-test/<fingerprint>/`, once per change of the sources and by one test
+ * worker at a time (the others wait for it), so each spawned command starts with plain `node` instead of
+ * paying tsx's loader every time. The directory sits under the repository, so bare imports resolve to its
+ * node_modules and `--version` finds its package.json.
+ */
+export async function prepareCompiledCli(): Promise<string> {
   if (built !== undefined) return built;
   const files = sourceFiles(join(root, 'src'));
   const key = fingerprint(files);
   const outDir = join(cacheRoot, key);
   const entry = join(outDir, 'src', 'cli', 'main.js');
-  if (!existsSync(entry)) {
-    const staging = `${outDir}.${process.pid}.tmp`;
-    rmSync(staging, { recursive: true, force: true });
-    transpileInto(staging, files);
-    try {
-      renameSync(staging, outDir);
-    } catch {
-      // Another test worker finished the same build first.
-      rmSync(staging, { recursive: true, force: true });
+  const lock = join(cacheRoot, 'build.lock');
+  mkdirSync(cacheRoot, { recursive: true });
+  while (!existsSync(entry)) {
+    if (!tryLock(lock)) {
+      // A condition, not a duration: another worker is building; its result appears or its lock goes.
+      await delay(50);
+      continue;
     }
-    for (const stale of readdirSync(cacheRoot)) if (stale !== key && !stale.endsWith('.tmp')) rmSync(join(cacheRoot, stale), { recursive: true, force: true });
+    try {
+      if (!existsSync(entry)) build(outDir, files, key);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
   }
   built = entry;
   return entry;
+}
+
+function build(outDir: string, files: readonly string[], key: string): void {
+  const staging = `${outDir}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  transpileInto(staging, files);
+  renameSync(staging, outDir);
+  for (const stale of readdirSync(cacheRoot)) if (stale !== key && stale !== 'build.lock') rmSync(join(cacheRoot, stale), { recursive: true, force: true });
 }

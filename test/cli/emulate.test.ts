@@ -1,7 +1,8 @@
 import { createServer, connect } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
-import { closedPort, killLeftovers, parseNdjson, runCli, startCli, type CliProcess } from './cli-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort, killLeftovers, prepareCompiledCli, parseNdjson, runCli, startCli, type CliProcess } from './cli-process.js';
 
+beforeAll(prepareCompiledCli, 120_000);
 afterAll(async () => {
   expect(await killLeftovers()).toBe(0);
 });

@@ -1,6 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { killLeftovers, runCli } from './cli-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killLeftovers, prepareCompiledCli, runCli } from './cli-process.js';
 
+beforeAll(prepareCompiledCli, 120_000);
 afterAll(async () => {
   expect(await killLeftovers()).toBe(0);
 });

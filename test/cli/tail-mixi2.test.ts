@@ -1,7 +1,8 @@
-import { afterAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { buildPostCreatedEvent, startMixi2Emulator, type Mixi2Emulator } from '../../src/testing/mixi2/index.js';
-import { closedPort, killLeftovers, parseNdjson, runCli } from './cli-process.js';
+import { closedPort, killLeftovers, prepareCompiledCli, parseNdjson, runCli } from './cli-process.js';
 
+beforeAll(prepareCompiledCli, 120_000);
 afterAll(async () => {
   expect(await killLeftovers()).toBe(0);
 });

@@ -1,7 +1,8 @@
-import { afterAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { startMomentoEmulator, type MomentoEmulator, type MomentoEmulatorOptions } from '../../src/testing/momento/index.js';
-import { closedPort, killLeftovers, parseNdjson, runCli, startCli } from './cli-process.js';
+import { closedPort, killLeftovers, prepareCompiledCli, parseNdjson, runCli, startCli } from './cli-process.js';
 
+beforeAll(prepareCompiledCli, 120_000);
 afterAll(async () => {
   expect(await killLeftovers()).toBe(0);
 });
