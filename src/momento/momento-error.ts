@@ -9,7 +9,14 @@ import {
   StreamRxError,
 } from '../core/errors.js';
 
-/** The part of an `@gomomento/sdk` error response streamrx reads. */
+/**
+ * The part of an `@gomomento/sdk` error response streamrx reads.
+ *
+ * @example
+ * ```ts
+ * const error: MomentoErrorLike = { errorCode: () => 'SERVER_UNAVAILABLE', message: () => 'down' };
+ * ```
+ */
 export interface MomentoErrorLike {
   errorCode(): string;
   message(): string;

@@ -4,10 +4,24 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
 import { fromMomentoError, fromMomentoFailure } from './momento-error.js';
 
-/** The part of a `TopicClient` that {@link publishTo} uses. */
+/**
+ * The part of a `TopicClient` that {@link publishTo} uses.
+ *
+ * @example
+ * ```ts
+ * const publisher: TopicPublisher = topicClientFromEnv();
+ * ```
+ */
 export type TopicPublisher = Pick<TopicClient, 'publish'>;
 
-/** Options of {@link publishTo}. Every field is optional. */
+/**
+ * Options of {@link publishTo}. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * values$.pipe(publishTo(client, 'cache', 'topic', { concurrency: 8, retry: { initialDelay: 100, maxRetries: 3 } }));
+ * ```
+ */
 export interface PublishToOptions {
   /**
    * Publishes in flight at once. With 1 the values are published, and emitted, in their input order; with

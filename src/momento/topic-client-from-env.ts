@@ -10,7 +10,14 @@ import {
 } from '@gomomento/sdk';
 import { InvalidArgumentError } from '../core/errors.js';
 
-/** Options of {@link topicClientFromEnv}. Every field is optional. */
+/**
+ * Options of {@link topicClientFromEnv}. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * topicClientFromEnv({ env: { MOMENTO_LOCAL_ENDPOINT: '127.0.0.1:9090' }, loggerFactory: new NoopMomentoLoggerFactory() });
+ * ```
+ */
 export interface TopicClientFromEnvOptions {
   /** Where the variables are read. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;

@@ -13,10 +13,24 @@ import { fromMomentoError, fromMomentoFailure } from './momento-error.js';
 import { SequenceGuard } from './sequence-guard.js';
 import type { TopicEvent, TopicHeartbeatEvent } from './topic-event.js';
 
-/** The part of a `TopicClient` that {@link topicEvents} uses. */
+/**
+ * The part of a `TopicClient` that {@link topicEvents} uses (a real `TopicClient`, or a stand-in in tests).
+ *
+ * @example
+ * ```ts
+ * const client: TopicSubscriber = new TopicClient({ credentialProvider, configuration });
+ * ```
+ */
 export type TopicSubscriber = Pick<TopicClient, 'subscribe'>;
 
-/** Options of {@link topicEvents} and {@link topicItems}. Every field is optional. */
+/**
+ * Options of {@link topicEvents} and {@link topicItems}. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * topicEvents(client, 'cache', 'topic', { retry: { initialDelay: 200, maxRetries: 10 }, onStateChange: (s) => state$.next(s) });
+ * ```
+ */
 export interface TopicEventsOptions {
   /**
    * How to subscribe again after a retryable error the SDK does not recover from itself: a failed first

@@ -54,12 +54,14 @@ describe('topicEvents / topicItems against the emulator (real SDK, real sockets)
     expect(b.values).toHaveLength(1);
   });
 
-  it('unsubscribing cancels the stream on the emulator and reports closed', async () => {
-    const emulator = await bed.emulator();
+  it('unsubscribing cancels the stream on the emulator, reports closed and leaves no timer', async () => {
+    const emulator = await bed.emulator({ heartbeatIntervalMs: 10 });
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const timersBefore = timers();
     const states: ConnectionState[] = [];
     const events = bed.record(topicEvents(bed.client(emulator), CACHE, 't', { onStateChange: (s) => states.push(s) }));
-    await events.next(1);
-    await emulator.waitFor(() => states.includes('open'), 'open state');
+    await events.next(2);
+    expect(timers()).toBeGreaterThan(timersBefore);
     const closed = new Promise((resolve) => {
       const sub = emulator.events$.subscribe((e) => {
         if (e.type === 'stream-closed') {
@@ -71,6 +73,7 @@ describe('topicEvents / topicItems against the emulator (real SDK, real sockets)
     events.unsubscribe();
     expect(await closed).toMatchObject({ type: 'stream-closed', reason: 'cancelled' });
     expect(emulator.openStreams).toBe(0);
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
     expect(states).toEqual(['connecting', 'open', 'closed']);
     expect(events.completed).toBe(false);
     expect(events.error).toBeUndefined();

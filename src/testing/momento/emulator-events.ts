@@ -1,6 +1,13 @@
 import { Observable } from 'rxjs';
 
-/** Something that happened inside the Momento emulator, for tests to await. */
+/**
+ * Something that happened inside the Momento emulator, for tests to await.
+ *
+ * @example
+ * ```ts
+ * emulator.events$.pipe(filter((e) => e.type === 'stream-closed')).subscribe(console.log);
+ * ```
+ */
 export type MomentoEmulatorEvent =
   | { type: 'subscribe'; streamId: number; cacheName: string; topic: string; resumeAtSequenceNumber: number; sequencePage: number }
   | { type: 'stream-closed'; streamId: number; reason: 'cancelled' | 'ended' | 'emulator-closed' }

@@ -1,10 +1,24 @@
 import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
 import type { StreamEnding } from './subscriber-stream.js';
 
-/** Names of the emulated RPCs a failure can be scripted for. */
+/**
+ * Names of the emulated RPCs a failure can be scripted for.
+ *
+ * @example
+ * ```ts
+ * const rpc: MomentoRpcName = 'subscribe';
+ * ```
+ */
 export type MomentoRpcName = 'publish' | 'subscribe';
 
-/** A failure the next `count` calls of `rpc` answer with (before any work is done). */
+/**
+ * A failure the next `count` calls of `rpc` answer with (before any work is done).
+ *
+ * @example
+ * ```ts
+ * emulator.failNext({ rpc: 'publish', code: status.UNAVAILABLE, count: 2 });
+ * ```
+ */
 export interface ScriptedFailure extends StreamEnding {
   /** Which RPC fails. */
   rpc: MomentoRpcName;

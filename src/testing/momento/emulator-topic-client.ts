@@ -7,7 +7,14 @@ import {
 } from '@gomomento/sdk';
 import { TopicSubscriptionRetryStrategy } from '@gomomento/sdk/dist/src/config/retry/topic-subscription-retry-strategy.js';
 
-/** Options of {@link emulatorTopicClient}. Every field is optional. */
+/**
+ * Options of {@link emulatorTopicClient}. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * emulatorTopicClient(emulator, { streamConnections: 2, clientTimeoutMs: 500, resubscribeDelayMs: 5 });
+ * ```
+ */
 export interface EmulatorTopicClientOptions {
   /** gRPC connections for subscriptions (each carries at most 100 subscriptions). @default 1 */
   streamConnections?: number;

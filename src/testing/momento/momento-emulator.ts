@@ -7,7 +7,14 @@ import { PubsubEmulation, type StreamSelector } from './pubsub-emulation.js';
 import type { WireDiscontinuity } from './pubsub-wire.js';
 import type { StreamEnding } from './subscriber-stream.js';
 
-/** Options of {@link startMomentoEmulator}. Every field is optional. */
+/**
+ * Options of {@link startMomentoEmulator}. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * await startMomentoEmulator({ heartbeatIntervalMs: 100, retainedItems: 10, caches: ['cache'], apiKey: 'test-key' });
+ * ```
+ */
 export interface MomentoEmulatorOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
   port?: number;
@@ -33,7 +40,14 @@ export interface MomentoEmulatorOptions {
   waitTimeoutMs?: number;
 }
 
-/** An open Subscribe stream as the emulator sees it. */
+/**
+ * An open Subscribe stream as the emulator sees it.
+ *
+ * @example
+ * ```ts
+ * expect(emulator.streams({ topic: 'orders' })[0]?.resumeAtSequenceNumber).toBe(4);
+ * ```
+ */
 export interface EmulatedStream {
   id: number;
   cacheName: string;
@@ -44,7 +58,17 @@ export interface EmulatedStream {
   sequencePage: number;
 }
 
-/** A running Momento emulator and its controls. */
+/**
+ * A running Momento emulator and its controls.
+ *
+ * @example
+ * ```ts
+ * emulator.endStreams({ code: status.UNAVAILABLE });          // the SDK resubscribes and resumes
+ * emulator.discontinuity('cache', 'topic', { skip: 3 });      // subscribers see a gap
+ * const resume = emulator.stall(); resume();                  // hold, then release everything
+ * await emulator.waitFor(() => emulator.openStreams === 0);   // after unsubscribing
+ * ```
+ */
 export interface MomentoEmulator {
   /** The bound TCP port. */
   readonly port: number;

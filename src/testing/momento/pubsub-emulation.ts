@@ -24,7 +24,14 @@ export interface PubsubSettings {
   publisherId: string;
 }
 
-/** Which open streams a control applies to; all of them when empty. */
+/**
+ * Which open streams a control applies to; all of them when empty.
+ *
+ * @example
+ * ```ts
+ * emulator.endStreams({ code: status.OK }, { cacheName: 'cache', topic: 'orders' });
+ * ```
+ */
 export interface StreamSelector {
   /** Only streams of this cache. @default every cache */
   cacheName?: string;

@@ -31,7 +31,14 @@ export interface WireTopicItem {
   sequencePage: number;
 }
 
-/** `_Discontinuity`. */
+/**
+ * `_Discontinuity`: the topic continues after `newSequenceNumber` on `newSequencePage`.
+ *
+ * @example
+ * ```ts
+ * const gap = emulator.discontinuity('cache', 'topic', { skip: 2 }); // { lastSequenceNumber: 3, newSequenceNumber: 5, newSequencePage: 1 }
+ * ```
+ */
 export interface WireDiscontinuity {
   lastSequenceNumber: number;
   newSequenceNumber: number;

@@ -1,7 +1,14 @@
 import { Metadata, status as GrpcStatus, type ServerWritableStream } from '@grpc/grpc-js';
 import type { WireSubscriptionRequest } from './pubsub-wire.js';
 
-/** How an emulated stream ends: a gRPC status code, its details and optional trailers. */
+/**
+ * How an emulated stream ends: a gRPC status code, its details and optional trailers.
+ *
+ * @example
+ * ```ts
+ * emulator.endStreams({ code: status.RESOURCE_EXHAUSTED, trailers: { err: 'topic_subscriptions_limit_exceeded' } });
+ * ```
+ */
 export interface StreamEnding {
   /** gRPC status code; `status.OK` ends the stream normally. */
   code: GrpcStatus;
