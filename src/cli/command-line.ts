@@ -3,20 +3,41 @@ import type { ChannelName } from '../misskey/index.js';
 import { UsageError } from './cli-errors.js';
 import { isMisskeyChannel, misskeyChannels } from './misskey-channels.js';
 
-/** The help pages `--help` can show. */
+/**
+ * The help pages `--help` can show.
+ *
+ * @example
+ * ```ts
+ * const topic: HelpTopic = 'tail misskey';
+ * ```
+ */
 export type HelpTopic = 'streamrx' | 'emulate' | 'tail' | 'tail mixi2' | 'tail misskey' | 'tail momento';
 
-/** Options every `tail` subcommand takes. */
+/**
+ * Options every `tail` subcommand takes.
+ *
+ * @example
+ * ```ts
+ * const options: TailOptions = { emulator: true, limit: 10, quiet: false };
+ * ```
+ */
 export interface TailOptions {
-  /** Start the matching emulator in-process and feed it synthetic traffic. */
+  /** Start the matching emulator in-process and feed it synthetic traffic (`--emulator`). @default false */
   emulator: boolean;
-  /** Stop after this many events. */
+  /** Stop after this many events (`--limit`). @default undefined (no limit) */
   limit: number | undefined;
-  /** No informational diagnostics on stderr. */
+  /** No informational diagnostics on stderr (`--quiet`). @default false */
   quiet: boolean;
 }
 
-/** A parsed `streamrx` command line. */
+/**
+ * A parsed `streamrx` command line.
+ *
+ * @example
+ * ```ts
+ * const command: Command = { kind: 'tail momento', tail: { emulator: false, limit: undefined, quiet: false }, cache: 'c', topic: 't' };
+ * ```
+ */
 export type Command =
   | { kind: 'help'; topic: HelpTopic }
   | { kind: 'version' }

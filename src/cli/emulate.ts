@@ -8,7 +8,14 @@ import { feedMomento } from './momento-traffic.js';
 import type { Output } from './output.js';
 import { exportLines } from './shell-exports.js';
 
-/** Options of {@link runEmulate}. */
+/**
+ * Options of {@link runEmulate}.
+ *
+ * @example
+ * ```ts
+ * await runEmulate({ output: createOutput(), stop$: stopSignal$(), misskeyPort: 3000, traffic: true });
+ * ```
+ */
 export interface EmulateOptions {
   /** Where the addresses and diagnostics go. */
   output: Output;
@@ -24,10 +31,24 @@ export interface EmulateOptions {
   quiet?: boolean;
 }
 
-/** The line printed last once everything listens; tests and scripts wait for it. */
+/**
+ * The line printed last once everything listens; tests and scripts wait for it.
+ *
+ * @example
+ * ```ts
+ * await cli.waitForLine((line) => line === readyLine);
+ * ```
+ */
 export const readyLine = '# ready: emulators running until Ctrl-C (SIGINT) or SIGTERM';
 
-/** Where synthetic Momento items go with `--traffic`. */
+/**
+ * Where synthetic Momento items go with `--traffic`.
+ *
+ * @example
+ * ```ts
+ * topicItems(client, trafficTopic.cacheName, trafficTopic.topic).subscribe(console.log);
+ * ```
+ */
 export const trafficTopic = { cacheName: 'cache', topic: 'demo' } as const;
 
 /**

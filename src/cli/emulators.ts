@@ -2,7 +2,14 @@ import { startMisskeyEmulator, type MisskeyEmulator } from '../testing/misskey/i
 import { startMixi2Emulator, type Mixi2Emulator } from '../testing/mixi2/index.js';
 import { startMomentoEmulator, type MomentoEmulator } from '../testing/momento/index.js';
 
-/** Options of {@link startEmulators}. */
+/**
+ * Options of {@link startEmulators}.
+ *
+ * @example
+ * ```ts
+ * await startEmulators({ misskeyPort: 3000, momentoPort: 0 });
+ * ```
+ */
 export interface StartEmulatorsOptions {
   /** Port of the Misskey emulator; 0 picks a free one. @default 0 */
   misskeyPort?: number;
@@ -10,7 +17,15 @@ export interface StartEmulatorsOptions {
   momentoPort?: number;
 }
 
-/** The three running emulators. */
+/**
+ * The three running emulators.
+ *
+ * @example
+ * ```ts
+ * const { misskey } = await startEmulators();
+ * misskey.createNote('alice', { text: 'hi' });
+ * ```
+ */
 export interface Emulators {
   readonly mixi2: Mixi2Emulator;
   readonly misskey: MisskeyEmulator;

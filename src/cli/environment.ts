@@ -2,13 +2,34 @@ import { CredentialsError } from './cli-errors.js';
 import { misskeyChannels } from './misskey-channels.js';
 import type { ChannelName } from '../misskey/index.js';
 
-/** The process environment, or a stand-in for tests. */
+/**
+ * The process environment, or a stand-in for tests.
+ *
+ * @example
+ * ```ts
+ * const env: Environment = { MISSKEY_ORIGIN: 'http://127.0.0.1:3000' };
+ * ```
+ */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** The variables that hold secrets: their values are redacted from every diagnostic. */
+/**
+ * The variables that hold secrets: their values are redacted from every diagnostic.
+ *
+ * @example
+ * ```ts
+ * secretVariables.includes('MISSKEY_TOKEN'); // true
+ * ```
+ */
 export const secretVariables = ['MIXI2_CLIENT_SECRET', 'MIXI2_AUTH_KEY', 'MISSKEY_TOKEN', 'MOMENTO_API_KEY'] as const;
 
-/** mixi2 settings read from the environment. */
+/**
+ * mixi2 settings read from the environment.
+ *
+ * @example
+ * ```ts
+ * const { clientId, tokenUrl = mixi2Endpoints.token } = mixi2SettingsFrom(process.env);
+ * ```
+ */
 export interface Mixi2Settings {
   clientId: string;
   clientSecret: string;
@@ -18,7 +39,14 @@ export interface Mixi2Settings {
   authKey: string | undefined;
 }
 
-/** Misskey settings read from the environment. */
+/**
+ * Misskey settings read from the environment.
+ *
+ * @example
+ * ```ts
+ * misskey(misskeySettingsFrom(process.env, 'localTimeline'));
+ * ```
+ */
 export interface MisskeySettings {
   origin: string;
   token: string | undefined;

@@ -21,5 +21,12 @@ export const ExitCode = Object.freeze({
   Refused: 5,
 });
 
-/** One of the {@link ExitCode} values. */
+/**
+ * One of the {@link ExitCode} values.
+ *
+ * @example
+ * ```ts
+ * const code: ExitCode = ExitCode.Connection; // 4
+ * ```
+ */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -12,7 +12,14 @@ import {
 import { CredentialsError, UsageError } from './cli-errors.js';
 import { ExitCode } from './exit-code.js';
 
-/** How a failure ends the command: its exit status and its one-line message. */
+/**
+ * How a failure ends the command: its exit status and its one-line message.
+ *
+ * @example
+ * ```ts
+ * const { code, message } = reportFailure(error, 'misskey');
+ * ```
+ */
 export interface FailureReport {
   code: ExitCode;
   message: string;

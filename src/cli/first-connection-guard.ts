@@ -1,7 +1,14 @@
 import type { ConnectionState } from '../core/connection-state.js';
 import { isTerminal } from '../core/errors.js';
 
-/** Tracks whether a connection has ever opened, to decide whether a failure is worth a retry. */
+/**
+ * Tracks whether a connection has ever opened, to decide whether a failure is worth a retry.
+ *
+ * @example
+ * ```ts
+ * const guard: FirstConnectionGuard = firstConnectionGuard();
+ * ```
+ */
 export interface FirstConnectionGuard {
   /** Feed it the client's connection states. */
   observe(state: ConnectionState): void;

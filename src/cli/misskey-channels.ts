@@ -1,6 +1,13 @@
 import type { ChannelName } from '../misskey/index.js';
 
-/** What the CLI knows of one Misskey channel. */
+/**
+ * What the CLI knows of one Misskey channel.
+ *
+ * @example
+ * ```ts
+ * const info: MisskeyChannelInfo = { needsToken: false, requiredParams: ['q'] };
+ * ```
+ */
 export interface MisskeyChannelInfo {
   /** The server refuses it without a token. */
   readonly needsToken: boolean;

@@ -4,7 +4,19 @@ import { toNdjsonLine } from './ndjson.js';
 
 const minimumSecretLength = 4;
 
-/** Options of {@link createOutput}. */
+/**
+ * Options of {@link createOutput}.
+ *
+ * @example
+ * ```ts
+ * createOutput({ quiet: true, secrets: [process.env.MISSKEY_TOKEN] });
+ * ```
+ *
+ * @example
+ * ```ts
+ * output.event({ type: 'note' }); // one NDJSON line on stdout
+ * ```
+ */
 export interface OutputOptions {
   /** Where events go. @default process.stdout */
   stdout?: Writable;

@@ -9,7 +9,14 @@ import { runTail } from './run-tail.js';
 import type { TailSession } from './tail-session.js';
 import { streamrxVersion } from './version.js';
 
-/** Options of {@link runCommand}. */
+/**
+ * Options of {@link runCommand}.
+ *
+ * @example
+ * ```ts
+ * await runCommand(['tail', 'mixi2', '--emulator', '-n', '1'], { env: {}, stop$: NEVER });
+ * ```
+ */
 export interface RunCommandOptions {
   /** Where credentials are read. @default process.env */
   env?: Environment;

@@ -5,7 +5,14 @@ import { reportFailure } from './failure-report.js';
 import type { Output } from './output.js';
 import type { TailSession } from './tail-session.js';
 
-/** Options of {@link runTail}. */
+/**
+ * Options of {@link runTail}.
+ *
+ * @example
+ * ```ts
+ * await runTail(session, { output: createOutput(), limit: 5, stop$: stopSignal$() });
+ * ```
+ */
 export interface RunTailOptions {
   /** Where events and diagnostics go. */
   output: Output;

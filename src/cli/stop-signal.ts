@@ -1,6 +1,13 @@
 import { Observable } from 'rxjs';
 
-/** The signals that stop a command cleanly. */
+/**
+ * The signals that stop a command cleanly.
+ *
+ * @example
+ * ```ts
+ * for (const signal of stopSignals) process.on(signal, stop);
+ * ```
+ */
 export const stopSignals = ['SIGINT', 'SIGTERM'] as const;
 
 /**

@@ -5,7 +5,14 @@ import { misskeySettingsFrom, type Environment, type MisskeySettings } from './e
 import { firstConnectionGuard } from './first-connection-guard.js';
 import type { TailSession } from './tail-session.js';
 
-/** Options of {@link openMisskeyTail}. */
+/**
+ * Options of {@link openMisskeyTail}.
+ *
+ * @example
+ * ```ts
+ * await openMisskeyTail({ channel: 'hashtag', params: { q: [['cats']] }, ackTimeout: 5000 });
+ * ```
+ */
 export interface MisskeyTailOptions {
   /** The channel to tail, e.g. `'localTimeline'`. */
   channel: ChannelName;

@@ -8,7 +8,14 @@ import { firstConnectionGuard } from './first-connection-guard.js';
 import { isLoopbackTarget } from './loopback.js';
 import type { TailSession } from './tail-session.js';
 
-/** Options of {@link openMixi2Tail}. */
+/**
+ * Options of {@link openMixi2Tail}.
+ *
+ * @example
+ * ```ts
+ * await openMixi2Tail({ env: { MIXI2_CLIENT_ID: 'id', MIXI2_CLIENT_SECRET: 'secret' } });
+ * ```
+ */
 export interface Mixi2TailOptions {
   /** Tail an in-process emulator fed with synthetic traffic instead of the environment's service. @default false */
   emulator?: boolean;

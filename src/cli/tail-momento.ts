@@ -9,7 +9,14 @@ import { requireMomentoCredentials, type Environment } from './environment.js';
 import { firstConnectionGuard } from './first-connection-guard.js';
 import type { TailSession } from './tail-session.js';
 
-/** Options of {@link openMomentoTail}. */
+/**
+ * Options of {@link openMomentoTail}.
+ *
+ * @example
+ * ```ts
+ * await openMomentoTail({ cacheName: 'cache', topic: 'demo', env: { MOMENTO_LOCAL_ENDPOINT: '127.0.0.1:4000' } });
+ * ```
+ */
 export interface MomentoTailOptions {
   cacheName: string;
   topic: string;

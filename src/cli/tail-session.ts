@@ -4,6 +4,12 @@ import type { ConnectionState } from '../core/connection-state.js';
 /**
  * One `streamrx tail` source, ready to be subscribed: its events already in their printed (JSON-able)
  * shape, its connection state, its notices (gaps, …) and its own cleanup (an in-process emulator).
+ *
+ * @example
+ * ```ts
+ * const session: TailSession = await openMomentoTail({ cacheName: 'c', topic: 't', emulator: true });
+ * session.events$.subscribe(console.log);
+ * ```
  */
 export interface TailSession {
   /** Names the source and where it is reached, for messages, e.g. `'misskey localTimeline at http://…'`. */
