@@ -43,6 +43,22 @@ describe.concurrent('streamrx tail misskey', () => {
     expect(code).toBe(0);
   });
 
+  it('after a dropped connection that had worked, reconnects and goes on (no fail-fast then)', async (context) => {
+    const emulator = await emulatorFor(context);
+    const cli = startCli(['tail', 'misskey', 'localTimeline', '--limit', '2'], { MISSKEY_ORIGIN: emulator.origin });
+    await vi.waitFor(() => expect(emulator.stats().channels).toBe(1), { interval: 10, timeout: 20_000 });
+    emulator.createNote('alice', { text: 'before the drop' });
+    await cli.waitForLine(() => true);
+    emulator.dropConnections();
+    await vi.waitFor(() => expect(emulator.upgrades).toBe(2), { interval: 10, timeout: 20_000 });
+    await vi.waitFor(() => expect(emulator.stats().channels).toBe(1), { interval: 10, timeout: 20_000 });
+    emulator.createNote('alice', { text: 'after the drop' });
+    const { code, lines, stderr } = await cli.result();
+    expect(parseNdjson(lines).map((m) => (m['body'] as { text: string }).text)).toEqual(['before the drop', 'after the drop']);
+    expect(stderr).toContain('connection lost, reconnecting');
+    expect(code).toBe(0);
+  });
+
   it('missing credentials: names the variables, exit 3', async () => {
     const { code, stdout, stderr } = await runCli(['tail', 'misskey', 'localTimeline']);
     expect(stdout).toBe('');
