@@ -19,44 +19,38 @@ import {
   RestrictCommunityPostRequest,
   SendChatMessageRequest,
   SendDirectMessageToCommunityMemberRequest,
-  type DeepPartial,
+  type AddStampToPostResponse,
+  type CreatePostResponse,
+  type DeletePostResponse,
+  type GetCommunitiesResponse,
+  type GetCommunitiesUsingApplicationResponse,
+  type GetCommunityMemberListResponse,
+  type GetCommunityTimelineResponse,
+  type GetPostMediaStatusResponse,
+  type GetPostsResponse,
+  type GetStampsResponse,
+  type GetUsersResponse,
+  type InitiatePostMediaUploadResponse,
+  type RestrictCommunityPostResponse,
+  type SendChatMessageResponse,
+  type SendDirectMessageToCommunityMemberResponse,
 } from './gen/social/mixi/application/service/application_api/v1/service.js';
+import type { DeepPartial } from './deep-partial.js';
 
 type ApiDefinition = typeof ApplicationServiceService;
-/**
- * The lower-camel names of the 15 unary RPCs of `application_api.v1.ApplicationService`.
- *
- * @example
- * ```ts
- * const method: Mixi2ApiMethod = 'createPost';
- * ```
- */
-export type Mixi2ApiMethod = keyof ApiDefinition;
-/**
- * The request message of an API method.
- *
- * @example
- * ```ts
- * const request: Mixi2ApiRequest<'createPost'> = CreatePostRequest.fromPartial({ text: 'hi' });
- * ```
- */
-export type Mixi2ApiRequest<M extends Mixi2ApiMethod> = Parameters<ApiDefinition[M]['requestSerialize']>[0];
-/**
- * The response message of an API method.
- *
- * @example
- * ```ts
- * const handle = (response: Mixi2ApiResponse<'createPost'>) => response.post?.postId;
- * ```
- */
-export type Mixi2ApiResponse<M extends Mixi2ApiMethod> = ReturnType<ApiDefinition[M]['responseDeserialize']>;
+/** The request message of an API method (internal: the emulator implements these). */
+export type ApiRequestOf<M extends Mixi2ApiMethod> = Parameters<ApiDefinition[M]['requestSerialize']>[0];
+/** The response message of an API method (internal). */
+export type ApiResponseOf<M extends Mixi2ApiMethod> = ReturnType<ApiDefinition[M]['responseDeserialize']>;
 
 /**
- * Every unary RPC of the mixi2 Application API as a method taking the request (fields may be left out;
- * proto3 `optional` fields stay absent unless given) and returning a cold Observable of the response.
- * Nothing is sent until subscription; unsubscribing cancels the call. gRPC statuses become streamrx errors:
- * RESOURCE_EXHAUSTED → `RateLimitError` (with `retryAfterMs`), UNAUTHENTICATED → one retry with a fresh
- * token, then `AuthenticationError`, PERMISSION_DENIED → `PermissionError`, others → `ApiError` with `status`.
+ * Every unary RPC of the mixi2 Application API (`application_api.v1.ApplicationService`) as a method taking
+ * the request (fields may be left out; proto3 `optional` fields stay absent unless given) and returning a
+ * cold Observable of the response. Nothing is sent until subscription; unsubscribing cancels the call.
+ * gRPC statuses become streamrx errors: RESOURCE_EXHAUSTED → `RateLimitError` (with `retryAfterMs`),
+ * UNAUTHENTICATED → one retry with a fresh token, then `AuthenticationError`, PERMISSION_DENIED →
+ * `PermissionError`, DEADLINE_EXCEEDED → `RequestTimeoutError`, UNAVAILABLE → `ConnectionLostError`, any
+ * other status → `ApiError` whose `status` is the gRPC code.
  *
  * @example
  * ```ts
@@ -65,14 +59,56 @@ export type Mixi2ApiResponse<M extends Mixi2ApiMethod> = ReturnType<ApiDefinitio
  * ```
  */
 export type Mixi2Api = {
-  readonly [M in Mixi2ApiMethod]: (request?: DeepPartial<Mixi2ApiRequest<M>>) => Observable<Mixi2ApiResponse<M>>;
+  // A type literal, not an interface, so that it stays assignable to Record<string, unknown> (generic wrappers).
+  /** Users by id (only those the application may see). */
+  getUsers(request?: DeepPartial<GetUsersRequest>): Observable<GetUsersResponse>;
+  /** Posts by id; deleted posts come back with `isDeleted` and default values elsewhere. */
+  getPosts(request?: DeepPartial<GetPostsRequest>): Observable<GetPostsResponse>;
+  /** Communities by id. */
+  getCommunities(request?: DeepPartial<GetCommunitiesRequest>): Observable<GetCommunitiesResponse>;
+  /** Creates a post: text of at most 149 characters; a reply (`inReplyToPostId`) or a quote (`quotedPostId`), not both; at most 4 media. */
+  createPost(request?: DeepPartial<CreatePostRequest>): Observable<CreatePostResponse>;
+  /** Deletes a post the application created (irreversible). */
+  deletePost(request?: DeepPartial<DeletePostRequest>): Observable<DeletePostResponse>;
+  /** Starts a media upload; POST the bytes to `uploadUrl` with the bearer token, then poll {@link Mixi2Api.getPostMediaStatus}. */
+  initiatePostMediaUpload(request?: DeepPartial<InitiatePostMediaUploadRequest>): Observable<InitiatePostMediaUploadResponse>;
+  /** Status of an uploaded media; attach it once `STATUS_COMPLETED`. */
+  getPostMediaStatus(request?: DeepPartial<GetPostMediaStatusRequest>): Observable<GetPostMediaStatusResponse>;
+  /** A community timeline, newest first; cursors are post ids (exclusive). */
+  getCommunityTimeline(request?: DeepPartial<GetCommunityTimelineRequest>): Observable<GetCommunityTimelineResponse>;
+  /** One page of a community's members; pass `nextPaginationCursor` for the next. */
+  getCommunityMemberList(request?: DeepPartial<GetCommunityMemberListRequest>): Observable<GetCommunityMemberListResponse>;
+  /** Hides a post from a community timeline without deleting it. */
+  restrictCommunityPost(request?: DeepPartial<RestrictCommunityPostRequest>): Observable<RestrictCommunityPostResponse>;
+  /** The communities where the application is installed, with the version each uses. */
+  getCommunitiesUsingApplication(request?: DeepPartial<GetCommunitiesUsingApplicationRequest>): Observable<GetCommunitiesUsingApplicationResponse>;
+  /** Sends a chat message to a room (text and/or one media). */
+  sendChatMessage(request?: DeepPartial<SendChatMessageRequest>): Observable<SendChatMessageResponse>;
+  /** Official stamps (only when `officialStampLanguage` is set) and stamps of communities where the application is installed. */
+  getStamps(request?: DeepPartial<GetStampsRequest>): Observable<GetStampsResponse>;
+  /** Adds a stamp to a post (once per post). */
+  addStampToPost(request?: DeepPartial<AddStampToPostRequest>): Observable<AddStampToPostResponse>;
+  /** Sends a direct message to a member of a community where the application is installed. */
+  sendDirectMessageToCommunityMember(
+    request?: DeepPartial<SendDirectMessageToCommunityMemberRequest>,
+  ): Observable<SendDirectMessageToCommunityMemberResponse>;
 };
 
+/**
+ * The lower-camel names of the 15 unary RPCs.
+ *
+ * @example
+ * ```ts
+ * const method: Mixi2ApiMethod = 'createPost';
+ * ```
+ */
+export type Mixi2ApiMethod = keyof Mixi2Api;
+
 interface RequestCodec<T> {
-  fromPartial(object: DeepPartial<T>): T;
+  fromPartial(object: never): T;
 }
 
-const requestCodecs: { readonly [M in Mixi2ApiMethod]: RequestCodec<Mixi2ApiRequest<M>> } = {
+const requestCodecs: { readonly [M in Mixi2ApiMethod]: RequestCodec<ApiRequestOf<M>> } = {
   getUsers: GetUsersRequest,
   getPosts: GetPostsRequest,
   getCommunities: GetCommunitiesRequest,
@@ -110,10 +146,10 @@ export function createApi(context: ApiContext): Mixi2Api {
   return api as Mixi2Api;
 }
 
-function callApi<M extends Mixi2ApiMethod>(context: ApiContext, method: M, partial: unknown): Observable<Mixi2ApiResponse<M>> {
+function callApi<M extends Mixi2ApiMethod>(context: ApiContext, method: M, partial: unknown): Observable<ApiResponseOf<M>> {
   const definition = ApplicationServiceService[method];
   const rpcName = definition.path.slice(definition.path.lastIndexOf('/') + 1);
-  const once = (refresh: boolean): Observable<Mixi2ApiResponse<M>> =>
+  const once = (refresh: boolean): Observable<ApiResponseOf<M>> =>
     from(context.auth.token({ refresh })).pipe(
       switchMap((token) => unaryCall<M>(context, method, token, partial)),
       catchError((error: unknown) =>
@@ -125,16 +161,16 @@ function callApi<M extends Mixi2ApiMethod>(context: ApiContext, method: M, parti
   return once(false);
 }
 
-function unaryCall<M extends Mixi2ApiMethod>(context: ApiContext, method: M, token: string, partial: unknown): Observable<Mixi2ApiResponse<M>> {
-  return new Observable<Mixi2ApiResponse<M>>((subscriber) => {
+function unaryCall<M extends Mixi2ApiMethod>(context: ApiContext, method: M, token: string, partial: unknown): Observable<ApiResponseOf<M>> {
+  return new Observable<ApiResponseOf<M>>((subscriber) => {
     const definition = ApplicationServiceService[method] as unknown as {
       path: string;
       requestSerialize: (value: unknown) => Buffer;
-      responseDeserialize: (value: Buffer) => Mixi2ApiResponse<M>;
+      responseDeserialize: (value: Buffer) => ApiResponseOf<M>;
     };
-    let request: Mixi2ApiRequest<M>;
+    let request: ApiRequestOf<M>;
     try {
-      request = requestCodecs[method].fromPartial(partial as DeepPartial<Mixi2ApiRequest<M>>);
+      request = (requestCodecs[method].fromPartial as (object: unknown) => ApiRequestOf<M>)(partial);
     } catch (error) {
       subscriber.error(error);
       return undefined;

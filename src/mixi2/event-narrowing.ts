@@ -12,14 +12,30 @@ import { EventType } from './gen/social/mixi/application/const/v1/event_type.js'
 export type Mixi2EventKind = NonNullable<Event['body']>['$case'];
 
 /**
- * An {@link Event} whose body is known to be of kind `K`.
+ * The discriminant of a body of kind `K`, used to pick it out of the body union.
+ *
+ * @example
+ * ```ts
+ * const tag: Mixi2EventCase<'postCreatedEvent'> = { $case: 'postCreatedEvent' };
+ * ```
+ */
+export interface Mixi2EventCase<K extends Mixi2EventKind> {
+  /** The body kind. */
+  $case: K;
+}
+
+/**
+ * An {@link Event} whose body is known to be of kind `K` (what {@link isEventOf} narrows to).
  *
  * @example
  * ```ts
  * const text = (e: Mixi2EventOf<'postCreatedEvent'>) => e.body.value.post?.text;
  * ```
  */
-export type Mixi2EventOf<K extends Mixi2EventKind> = Event & { body: Extract<NonNullable<Event['body']>, { $case: K }> };
+export interface Mixi2EventOf<K extends Mixi2EventKind> extends Event {
+  /** The body, of kind `K`. */
+  body: Extract<NonNullable<Event['body']>, Mixi2EventCase<K>>;
+}
 
 /**
  * A type guard for `filter` that keeps events of one body kind and narrows their type.

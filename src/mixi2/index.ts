@@ -17,7 +17,8 @@ export { mixi2Endpoints } from './endpoints.js';
 export { mixi2Client, type Mixi2Client, type Mixi2ClientOptions } from './client.js';
 export type { Mixi2EventsOptions } from './event-stream.js';
 export type { Mixi2Gap } from './gap.js';
-export type { Mixi2Api, Mixi2ApiMethod, Mixi2ApiRequest, Mixi2ApiResponse } from './api.js';
+export type { Mixi2Api, Mixi2ApiMethod } from './api.js';
+export type { DeepPartial, DeepPartialCase, DeepPartialLeaf, OneofMember } from './deep-partial.js';
 export { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
 export {
   isEventOf,
@@ -28,6 +29,7 @@ export {
   isCommunityPluginManaged,
   type Mixi2EventKind,
   type Mixi2EventOf,
+  type Mixi2EventCase,
 } from './event-narrowing.js';
 export { decodeMixi2Events, encodeMixi2Events } from './decode-events.js';
 export {

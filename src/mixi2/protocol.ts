@@ -76,12 +76,9 @@ export {
   AddStampToPostResponse,
   SendDirectMessageToCommunityMemberRequest,
   SendDirectMessageToCommunityMemberResponse,
-  ApplicationServiceService as ApiServiceDefinition,
-  type DeepPartial,
 } from './gen/social/mixi/application/service/application_api/v1/service.js';
 export {
   SubscribeEventsRequest,
   SubscribeEventsResponse,
-  ApplicationServiceService as StreamServiceDefinition,
 } from './gen/social/mixi/application/service/application_stream/v1/service.js';
 export { SendEventRequest } from './gen/social/mixi/application/service/client_endpoint/v1/service.js';

@@ -48,8 +48,11 @@ export interface Mixi2WebhookVerifyOptions {
  * ```
  */
 export interface Mixi2WebhookDelivery {
+  /** The raw request body, exactly as received. */
   body: Uint8Array;
+  /** The `x-mixi2-application-event-signature` header, if present. */
   signature: string | undefined;
+  /** The `x-mixi2-application-event-timestamp` header, exactly as received, if present. */
   timestamp: string | undefined;
 }
 

@@ -2,16 +2,16 @@ import { status as Status, type sendUnaryData, type ServerUnaryCall, type Untype
 import {
   GetPostMediaStatusResponse_Status,
   InitiatePostMediaUploadRequest_Type,
-  type ApiServiceDefinition,
   type Post,
 } from '../../mixi2/protocol.js';
-import type { Mixi2ApiMethod, Mixi2ApiRequest, Mixi2ApiResponse } from '../../mixi2/api.js';
+import type { ApplicationServiceService as ApiServiceDefinition } from '../../mixi2/gen/social/mixi/application/service/application_api/v1/service.js';
+import type { ApiRequestOf, ApiResponseOf, Mixi2ApiMethod } from '../../mixi2/api.js';
 import { mixi2Timestamp } from './builders.js';
 import type { Mixi2Gate, ServerStatusResponse } from './gate.js';
 import type { Mixi2Store } from './store.js';
 
-type Outcome<M extends Mixi2ApiMethod> = Mixi2ApiResponse<M> | ServerStatusResponse;
-type Logic = { [M in Mixi2ApiMethod]: (request: Mixi2ApiRequest<M>) => Outcome<M> };
+type Outcome<M extends Mixi2ApiMethod> = ApiResponseOf<M> | ServerStatusResponse;
+type Logic = { [M in Mixi2ApiMethod]: (request: ApiRequestOf<M>) => Outcome<M> };
 
 const invalid = (details: string): ServerStatusResponse => ({ code: Status.INVALID_ARGUMENT, details });
 const notFound = (details: string): ServerStatusResponse => ({ code: Status.NOT_FOUND, details });

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { credentials, Server, ServerCredentials, status as Status, type ChannelCredentials } from '@grpc/grpc-js';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
-import { ApiServiceDefinition, type Event } from '../../mixi2/protocol.js';
+import type { Event } from '../../mixi2/protocol.js';
+import { ApplicationServiceService as ApiServiceDefinition } from '../../mixi2/gen/social/mixi/application/service/application_api/v1/service.js';
 import { apiServiceImplementation } from './api-service.js';
 import { Mixi2Gate, type RecordedMixi2Call } from './gate.js';
 import { startHttpEndpoints } from './http-endpoints.js';
@@ -56,7 +57,9 @@ export interface Mixi2Emulator {
   readonly apiAddress: string;
   /** The token endpoint URL. */
   readonly tokenUrl: string;
+  /** The client id the token endpoint accepts. */
   readonly clientId: string;
+  /** The client secret the token endpoint accepts. */
   readonly clientSecret: string;
   /** Base64 raw Ed25519 public key matching the emulator's webhook signatures. */
   readonly webhookPublicKey: string;

@@ -22,8 +22,11 @@ import { buildMixi2Community, buildMixi2Post, buildMixi2User, mixi2Timestamp } f
  * ```
  */
 export interface EmulatedMedia {
+  /** Its id. */
   mediaId: string;
+  /** The size announced by InitiatePostMediaUpload. */
   dataSize: bigint;
+  /** Upload and processing status. */
   status: GetPostMediaStatusResponse_Status;
 }
 
@@ -39,13 +42,17 @@ export interface EmulatedMedia {
 export class Mixi2Store {
   /** The application's own user (creator of the posts it makes). */
   readonly app: User = buildMixi2User({ userId: 'app-bot', name: 'bot', displayName: 'Emulated Bot' });
+  /** Users by id. */
   readonly users = new Map<string, User>();
+  /** Posts by id, in creation order. */
   readonly posts = new Map<string, Post>();
+  /** Communities by id. */
   readonly communities = new Map<string, Community>();
   /** Member user ids per community id. */
   readonly members = new Map<string, string[]>();
   /** Community ids where the application is installed, with the version each uses. */
   readonly installations = new Map<string, string>();
+  /** The application's versions (requirement sets). */
   readonly versions: ApplicationVersion[] = [
     {
       applicationVersionId: 'version-1',
@@ -56,9 +63,13 @@ export class Mixi2Store {
       ],
     },
   ];
+  /** Ids of posts hidden from community timelines. */
   readonly restricted = new Set<string>();
+  /** Media uploads by id. */
   readonly media = new Map<string, EmulatedMedia>();
+  /** Chat and direct messages the application sent, in order. */
   readonly messages: ChatMessage[] = [];
+  /** Official stamp sets (the same in every language). */
   readonly officialStamps: OfficialStampSet[] = [
     {
       name: 'Default',
@@ -71,6 +82,7 @@ export class Mixi2Store {
       stampSetType: StampSetType.STAMP_SET_TYPE_DEFAULT,
     },
   ];
+  /** Stamp sets of communities. */
   readonly communityStamps: CommunityStampSet[] = [];
   private counter = 0;
 
@@ -95,11 +107,13 @@ export class Mixi2Store {
     return `${prefix}-emu-${++this.counter}`;
   }
 
+  /** Adds or replaces a user. */
   addUser(user: User): User {
     this.users.set(user.userId, user);
     return user;
   }
 
+  /** Adds or replaces a post. */
   addPost(post: Post): Post {
     this.posts.set(post.postId, post);
     return post;

@@ -1,6 +1,7 @@
 import { Metadata, status as Status, type ServerWritableStream } from '@grpc/grpc-js';
 import { BehaviorSubject } from 'rxjs';
-import { SubscribeEventsResponse, StreamServiceDefinition, type Event, type SubscribeEventsRequest } from '../../mixi2/protocol.js';
+import { SubscribeEventsResponse, type Event, type SubscribeEventsRequest } from '../../mixi2/protocol.js';
+import { ApplicationServiceService as StreamServiceDefinition } from '../../mixi2/gen/social/mixi/application/service/application_stream/v1/service.js';
 import { buildPingEvent } from './builders.js';
 import type { Mixi2Gate } from './gate.js';
 import { bearerOf } from './token-issuer.js';

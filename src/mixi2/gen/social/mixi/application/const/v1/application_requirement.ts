@@ -10,18 +10,30 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/application_requirement.proto";
 
+/** What a community plugin asks of a community (PERMISSION_*) and which events an app/plugin receives (EVENT_*). Declaration order in the proto is 0,1,2,3,4,10,11,5,6,7,8,9 (sorted by number here). The back-ticked Developer-Platform names come from the mst-mkt plugin docs and are matched to enum values by meaning (analysis). */
 export enum ApplicationRequirement {
+  /** APPLICATION_REQUIREMENT_UNSPECIFIED - Unspecified */
   APPLICATION_REQUIREMENT_UNSPECIFIED = 0,
+  /** APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_POST_READ - Permission: read community posts (GetCommunityTimeline); UI name 'Community.Post.Read' */
   APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_POST_READ = 1,
+  /** APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_POST_CREATE - Permission: post into the community (CreatePost with community_id); 'Community.Post.Create' */
   APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_POST_CREATE = 2,
+  /** APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_POST_RESTRICT - Permission: restrict (hide) community posts; 'Community.Post.Restrict' */
   APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_POST_RESTRICT = 3,
+  /** APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_MEMBER_LIST_READ - Permission: read member list; 'Community.MemberList.Read' */
   APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_MEMBER_LIST_READ = 4,
+  /** APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_POST_STAMP_CREATE - Permission: add stamps to community posts; 'Community.Post.Stamp.Create' */
   APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_POST_STAMP_CREATE = 10,
+  /** APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_MEMBER_DIRECT_MESSAGE_CREATE - Permission: DM community members; 'Community.Member.DirectMessage.Create' */
   APPLICATION_REQUIREMENT_PERMISSION_COMMUNITY_MEMBER_DIRECT_MESSAGE_CREATE = 11,
+  /** APPLICATION_REQUIREMENT_EVENT_REACTION_REPLY - Event: someone replied to a post; 'Reaction.Post.Replied' */
   APPLICATION_REQUIREMENT_EVENT_REACTION_REPLY = 5,
+  /** APPLICATION_REQUIREMENT_EVENT_REACTION_MENTION - Event: mentioned in a post; 'Reaction.Post.Mentioned' */
   APPLICATION_REQUIREMENT_EVENT_REACTION_MENTION = 6,
+  /** APPLICATION_REQUIREMENT_EVENT_COMMUNITY_POST_CREATED - Event: post created in the community; 'Community.Post.Created' */
   APPLICATION_REQUIREMENT_EVENT_COMMUNITY_POST_CREATED = 7,
+  /** APPLICATION_REQUIREMENT_EVENT_COMMUNITY_MEMBER_JOINED - Event: member joined/left; 'Community.Member.Joined' */
   APPLICATION_REQUIREMENT_EVENT_COMMUNITY_MEMBER_JOINED = 8,
+  /** APPLICATION_REQUIREMENT_EVENT_DIRECT_MESSAGE_RECEIVED - Event: message received; 'Reaction.DirectMessage.Received' */
   APPLICATION_REQUIREMENT_EVENT_DIRECT_MESSAGE_RECEIVED = 9,
-  UNRECOGNIZED = -1,
 }

@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/community_access_level.proto";
 
+/** Community openness. */
 export enum CommunityAccessLevel {
+  /** COMMUNITY_ACCESS_LEVEL_UNSPECIFIED - Unspecified */
   COMMUNITY_ACCESS_LEVEL_UNSPECIFIED = 0,
+  /** COMMUNITY_ACCESS_LEVEL_PUBLIC - Public community */
   COMMUNITY_ACCESS_LEVEL_PUBLIC = 1,
+  /** COMMUNITY_ACCESS_LEVEL_APPROVAL_REQUIRED - Joining needs approval */
   COMMUNITY_ACCESS_LEVEL_APPROVAL_REQUIRED = 2,
-  UNRECOGNIZED = -1,
 }

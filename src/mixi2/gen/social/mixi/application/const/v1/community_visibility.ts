@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/community_visibility.proto";
 
+/** Whether the community can be viewed. */
 export enum CommunityVisibility {
+  /** COMMUNITY_VISIBILITY_UNSPECIFIED - Unspecified */
   COMMUNITY_VISIBILITY_UNSPECIFIED = 0,
+  /** COMMUNITY_VISIBILITY_VISIBLE - Viewable */
   COMMUNITY_VISIBILITY_VISIBLE = 1,
+  /** COMMUNITY_VISIBILITY_INVISIBLE - Not viewable */
   COMMUNITY_VISIBILITY_INVISIBLE = 2,
-  UNRECOGNIZED = -1,
 }

@@ -10,27 +10,44 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/event_type.proto";
 
+/** Event kind; selects which 'Event.body' oneof member is set. */
 export enum EventType {
+  /** EVENT_TYPE_UNSPECIFIED - Unspecified */
   EVENT_TYPE_UNSPECIFIED = 0,
+  /** EVENT_TYPE_PING - Connection check → 'ping_event' (3); SDKs drop it */
   EVENT_TYPE_PING = 1,
+  /** EVENT_TYPE_POST_CREATED - Post created → 'post_created_event' (4) */
   EVENT_TYPE_POST_CREATED = 2,
+  /** EVENT_TYPE_COMMUNITY_MEMBER_CHANGED - Member joined/left → 'community_member_changed_event' (5) (v1.2.0) */
   EVENT_TYPE_COMMUNITY_MEMBER_CHANGED = 3,
+  /** EVENT_TYPE_CHAT_MESSAGE_RECEIVED - Chat/DM received → 'chat_message_received_event' (6) */
   EVENT_TYPE_CHAT_MESSAGE_RECEIVED = 4,
+  /** EVENT_TYPE_COMMUNITY_PLUGIN_MANAGED - Plugin installed/removed → 'community_plugin_managed_event' (7) (v1.2.0) */
   EVENT_TYPE_COMMUNITY_PLUGIN_MANAGED = 5,
-  UNRECOGNIZED = -1,
 }
 
+/** Why an event was delivered (carried in 'event_reason_list' of each event body). */
 export enum EventReason {
+  /** EVENT_REASON_UNSPECIFIED - Unspecified */
   EVENT_REASON_UNSPECIFIED = 0,
+  /** EVENT_REASON_PING - Connection check */
   EVENT_REASON_PING = 1,
+  /** EVENT_REASON_POST_REPLY - A post (of the app) was replied to */
   EVENT_REASON_POST_REPLY = 2,
+  /** EVENT_REASON_POST_MENTIONED - The app was mentioned in a post */
   EVENT_REASON_POST_MENTIONED = 3,
+  /** EVENT_REASON_POST_QUOTED - A post (of the app) was quoted */
   EVENT_REASON_POST_QUOTED = 4,
+  /** EVENT_REASON_POST_COMMUNITY - New post in a community where the plugin is installed (v1.2.0) */
   EVENT_REASON_POST_COMMUNITY = 5,
+  /** EVENT_REASON_COMMUNITY_MEMBER_JOINED - Member joined the community (v1.2.0) */
   EVENT_REASON_COMMUNITY_MEMBER_JOINED = 6,
+  /** EVENT_REASON_COMMUNITY_MEMBER_LEFT - Member left the community (v1.2.0) */
   EVENT_REASON_COMMUNITY_MEMBER_LEFT = 7,
+  /** EVENT_REASON_DIRECT_MESSAGE_RECEIVED - Chat / direct message received */
   EVENT_REASON_DIRECT_MESSAGE_RECEIVED = 8,
+  /** EVENT_REASON_COMMUNITY_PLUGIN_INSTALLED - Plugin installed into a community (v1.2.0) */
   EVENT_REASON_COMMUNITY_PLUGIN_INSTALLED = 9,
+  /** EVENT_REASON_COMMUNITY_PLUGIN_UNINSTALLED - Plugin removed from a community (v1.2.0) */
   EVENT_REASON_COMMUNITY_PLUGIN_UNINSTALLED = 10,
-  UNRECOGNIZED = -1,
 }

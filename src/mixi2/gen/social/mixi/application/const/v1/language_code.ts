@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/language_code.proto";
 
+/** Language code. */
 export enum LanguageCode {
+  /** LANGUAGE_CODE_UNSPECIFIED - Unspecified */
   LANGUAGE_CODE_UNSPECIFIED = 0,
+  /** LANGUAGE_CODE_JP - Japanese */
   LANGUAGE_CODE_JP = 1,
+  /** LANGUAGE_CODE_EN - English */
   LANGUAGE_CODE_EN = 2,
-  UNRECOGNIZED = -1,
 }

@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/media_type.proto";
 
+/** Media kind attached to a chat message. */
 export enum MediaType {
+  /** MEDIA_TYPE_UNSPECIFIED - Unspecified */
   MEDIA_TYPE_UNSPECIFIED = 0,
+  /** MEDIA_TYPE_IMAGE - Image */
   MEDIA_TYPE_IMAGE = 1,
+  /** MEDIA_TYPE_VIDEO - Video */
   MEDIA_TYPE_VIDEO = 2,
-  UNRECOGNIZED = -1,
 }

@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/post_access_level.proto";
 
+/** Post audience setting. */
 export enum PostAccessLevel {
+  /** POST_ACCESS_LEVEL_UNSPECIFIED - Unspecified */
   POST_ACCESS_LEVEL_UNSPECIFIED = 0,
+  /** POST_ACCESS_LEVEL_PUBLIC - Public */
   POST_ACCESS_LEVEL_PUBLIC = 1,
+  /** POST_ACCESS_LEVEL_PRIVATE - Private (only certain users can view) */
   POST_ACCESS_LEVEL_PRIVATE = 2,
-  UNRECOGNIZED = -1,
 }

@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/post_mask_type.proto";
 
+/** Mask (content warning) applied to a post. */
 export enum PostMaskType {
+  /** POST_MASK_TYPE_UNSPECIFIED - Unspecified */
   POST_MASK_TYPE_UNSPECIFIED = 0,
+  /** POST_MASK_TYPE_SENSITIVE - Sensitive-content warning */
   POST_MASK_TYPE_SENSITIVE = 1,
+  /** POST_MASK_TYPE_SPOILER - Spoiler warning */
   POST_MASK_TYPE_SPOILER = 2,
-  UNRECOGNIZED = -1,
 }

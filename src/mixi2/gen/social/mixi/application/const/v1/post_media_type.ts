@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/post_media_type.proto";
 
+/** Media kind attached to a post. */
 export enum PostMediaType {
+  /** POST_MEDIA_TYPE_UNSPECIFIED - Unspecified */
   POST_MEDIA_TYPE_UNSPECIFIED = 0,
+  /** POST_MEDIA_TYPE_IMAGE - Image */
   POST_MEDIA_TYPE_IMAGE = 1,
+  /** POST_MEDIA_TYPE_VIDEO - Video */
   POST_MEDIA_TYPE_VIDEO = 2,
-  UNRECOGNIZED = -1,
 }

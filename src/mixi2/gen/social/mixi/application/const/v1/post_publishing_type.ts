@@ -10,8 +10,10 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/post_publishing_type.proto";
 
+/** Where a created post is published. */
 export enum PostPublishingType {
+  /** POST_PUBLISHING_TYPE_UNSPECIFIED - Default: followers' timeline, or the community timeline */
   POST_PUBLISHING_TYPE_UNSPECIFIED = 0,
+  /** POST_PUBLISHING_TYPE_NOT_PUBLISHING - Only on the app's own profile */
   POST_PUBLISHING_TYPE_NOT_PUBLISHING = 1,
-  UNRECOGNIZED = -1,
 }

@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/post_visibility.proto";
 
+/** Whether the post can be viewed. */
 export enum PostVisibility {
+  /** POST_VISIBILITY_UNSPECIFIED - Unspecified */
   POST_VISIBILITY_UNSPECIFIED = 0,
+  /** POST_VISIBILITY_VISIBLE - Viewable */
   POST_VISIBILITY_VISIBLE = 1,
+  /** POST_VISIBILITY_INVISIBLE - Not viewable */
   POST_VISIBILITY_INVISIBLE = 2,
-  UNRECOGNIZED = -1,
 }

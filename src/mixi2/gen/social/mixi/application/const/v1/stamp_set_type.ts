@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/stamp_set_type.proto";
 
+/** Official stamp set kind. */
 export enum StampSetType {
+  /** STAMP_SET_TYPE_UNSPECIFIED - Unspecified */
   STAMP_SET_TYPE_UNSPECIFIED = 0,
+  /** STAMP_SET_TYPE_DEFAULT - Default set */
   STAMP_SET_TYPE_DEFAULT = 1,
+  /** STAMP_SET_TYPE_SEASONAL - Seasonal (time-limited) set */
   STAMP_SET_TYPE_SEASONAL = 2,
-  UNRECOGNIZED = -1,
 }

@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/user_access_level.proto";
 
+/** User openness. */
 export enum UserAccessLevel {
+  /** USER_ACCESS_LEVEL_UNSPECIFIED - Unspecified */
   USER_ACCESS_LEVEL_UNSPECIFIED = 0,
+  /** USER_ACCESS_LEVEL_PUBLIC - Public user */
   USER_ACCESS_LEVEL_PUBLIC = 1,
+  /** USER_ACCESS_LEVEL_PRIVATE - Private user */
   USER_ACCESS_LEVEL_PRIVATE = 2,
-  UNRECOGNIZED = -1,
 }

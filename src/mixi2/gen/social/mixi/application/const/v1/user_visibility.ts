@@ -10,9 +10,12 @@ export const protobufPackage = "social.mixi.application.const.v1";
 
 export const protobufFileName = "social/mixi/application/const/v1/user_visibility.proto";
 
+/** Whether the user can be viewed. */
 export enum UserVisibility {
+  /** USER_VISIBILITY_UNSPECIFIED - Unspecified */
   USER_VISIBILITY_UNSPECIFIED = 0,
+  /** USER_VISIBILITY_VISIBLE - Viewable */
   USER_VISIBILITY_VISIBLE = 1,
+  /** USER_VISIBILITY_INVISIBLE - Not viewable */
   USER_VISIBILITY_INVISIBLE = 2,
-  UNRECOGNIZED = -1,
 }

@@ -12,9 +12,13 @@ export const protobufPackage = "social.mixi.application.model.v1";
 
 export const protobufFileName = "social/mixi/application/model/v1/application.proto";
 
+/** A version of the application; a new version is created whenever requirements change (v1.2.0). */
 export interface ApplicationVersion {
+  /** Version id */
   applicationVersionId: string;
+  /** Application id */
   applicationId: string;
+  /** Requirements of this version */
   requirements: ApplicationRequirement[];
 }
 

@@ -13,17 +13,29 @@ export const protobufPackage = "social.mixi.application.model.v1";
 
 export const protobufFileName = "social/mixi/application/model/v1/community.proto";
 
+/** A community (v1.2.0). */
 export interface Community {
+  /** Community id */
   communityId: string;
+  /** Name */
   name: string;
+  /** Community note / purpose text */
   purpose: string;
+  /** Archived? */
   isArchived: boolean;
+  /** Can the community info be viewed */
   visibility: CommunityVisibility;
+  /** Openness */
   accessLevel: CommunityAccessLevel;
 }
 
+/** A community that uses (installed) this application (v1.2.0). */
 export interface CommunityUsingApplication {
-  community: Community | undefined;
+  /** The community */
+  community:
+    | Community
+    | undefined;
+  /** Version id the community uses */
   applicationVersionId: string;
 }
 

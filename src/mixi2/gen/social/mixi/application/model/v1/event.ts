@@ -16,42 +16,81 @@ export const protobufPackage = "social.mixi.application.model.v1";
 
 export const protobufFileName = "social/mixi/application/model/v1/event.proto";
 
+/** An event delivered to the application (same message for gRPC stream and webhook). */
 export interface Event {
+  /** Event id (use for de-duplication; webhook retries may duplicate) */
   eventId: string;
+  /** Kind; tells which body member is set */
   eventType: EventType;
+  /** The body: exactly one member is set. */
   body:
-    | { $case: "pingEvent"; value: PingEvent }
-    | { $case: "postCreatedEvent"; value: PostCreatedEvent }
-    | { $case: "communityMemberChangedEvent"; value: CommunityMemberChangedEvent }
-    | { $case: "chatMessageReceivedEvent"; value: ChatMessageReceivedEvent }
-    | { $case: "communityPluginManagedEvent"; value: CommunityPluginManagedEvent }
+    | //
+    /** Set when event_type = PING */
+    { $case: "pingEvent"; value: PingEvent }
+    | //
+    /** Set when event_type = POST_CREATED */
+    { $case: "postCreatedEvent"; value: PostCreatedEvent }
+    | //
+    /** Set when event_type = COMMUNITY_MEMBER_CHANGED (v1.2.0) */
+    { $case: "communityMemberChangedEvent"; value: CommunityMemberChangedEvent }
+    | //
+    /** Set when event_type = CHAT_MESSAGE_RECEIVED */
+    { $case: "chatMessageReceivedEvent"; value: ChatMessageReceivedEvent }
+    | //
+    /** Set when event_type = COMMUNITY_PLUGIN_MANAGED (v1.2.0) */
+    { $case: "communityPluginManagedEvent"; value: CommunityPluginManagedEvent }
     | undefined;
 }
 
+/** Connectivity check event. Empty. */
 export interface PingEvent {
 }
 
+/** A post was created (reply / mention / quote / community post). */
 export interface PostCreatedEvent {
+  /** Why delivered (POST_REPLY / POST_MENTIONED / POST_QUOTED / POST_COMMUNITY) */
   eventReasonList: EventReason[];
-  post: Post | undefined;
-  issuer: User | undefined;
+  /** The created post */
+  post:
+    | Post
+    | undefined;
+  /** User who posted */
+  issuer:
+    | User
+    | undefined;
+  /** Community the post was made in (plugins; v1.2.0) */
   postedCommunity?: Community | undefined;
 }
 
+/** Community member joined or left (plugins; v1.2.0). */
 export interface CommunityMemberChangedEvent {
+  /** COMMUNITY_MEMBER_JOINED / COMMUNITY_MEMBER_LEFT */
   eventReasonList: EventReason[];
-  member: User | undefined;
+  /** The user who joined/left */
+  member:
+    | User
+    | undefined;
+  /** The community */
   community: Community | undefined;
 }
 
+/** A chat message / DM was received. */
 export interface ChatMessageReceivedEvent {
+  /** DIRECT_MESSAGE_RECEIVED */
   eventReasonList: EventReason[];
-  message: ChatMessage | undefined;
+  /** The message (its room_id is what SendChatMessage needs) */
+  message:
+    | ChatMessage
+    | undefined;
+  /** Sender */
   issuer: User | undefined;
 }
 
+/** Plugin installed into / removed from a community (v1.2.0; delivered to all plugins without declaring a requirement). */
 export interface CommunityPluginManagedEvent {
+  /** COMMUNITY_PLUGIN_INSTALLED / COMMUNITY_PLUGIN_UNINSTALLED */
   eventReasonList: EventReason[];
+  /** The community */
   community: Community | undefined;
 }
 

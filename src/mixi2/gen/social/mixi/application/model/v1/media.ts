@@ -12,38 +12,72 @@ export const protobufPackage = "social.mixi.application.model.v1";
 
 export const protobufFileName = "social/mixi/application/model/v1/media.proto";
 
+/** Media attached to a chat message. */
 export interface Media {
+  /** Kind */
   mediaType: MediaType;
-  content: { $case: "image"; value: MediaImage } | { $case: "video"; value: MediaVideo } | undefined;
+  /** The content: exactly one member is set. */
+  content:
+    | //
+    /** Set when media_type = MEDIA_TYPE_IMAGE */
+    { $case: "image"; value: MediaImage }
+    | //
+    /** Set when media_type = MEDIA_TYPE_VIDEO */
+    { $case: "video"; value: MediaVideo }
+    | undefined;
 }
 
+/** Image info (chat). */
 export interface MediaImage {
+  /** Large URL */
   largeImageUrl: string;
+  /** Large MIME */
   largeImageMimeType: string;
+  /** Px */
   largeImageHeight: number;
+  /** Px */
   largeImageWidth: number;
+  /** Small URL */
   smallImageUrl: string;
+  /** Small MIME */
   smallImageMimeType: string;
+  /** Px */
   smallImageHeight: number;
+  /** Px */
   smallImageWidth: number;
 }
 
+/** Video info (chat). */
 export interface MediaVideo {
+  /** URL */
   videoUrl: string;
+  /** MIME */
   videoMimeType: string;
+  /** Px */
   videoHeight: number;
+  /** Px */
   videoWidth: number;
+  /** Preview URL */
   previewImageUrl: string;
+  /** Preview MIME */
   previewImageMimeType: string;
+  /** Px */
   previewImageHeight: number;
+  /** Px */
   previewImageWidth: number;
+  /** Seconds (float32) */
   duration: number;
 }
 
+/** Stamp image info. */
 export interface MediaStamp {
+  /** Image URL */
   url: string;
+  /** MIME */
   mimeType: string;
+  /** Px */
   height: number;
+  /** Px */
   width: number;
 }
 

@@ -13,13 +13,23 @@ export const protobufPackage = "social.mixi.application.model.v1";
 
 export const protobufFileName = "social/mixi/application/model/v1/message.proto";
 
+/** A chat message. */
 export interface ChatMessage {
+  /** Room id (reply target for SendChatMessage) */
   roomId: string;
+  /** Message id */
   messageId: string;
+  /** Sender user id */
   creatorId: string;
+  /** Text */
   text: string;
-  createdAt: Timestamp | undefined;
+  /** Sent at */
+  createdAt:
+    | Timestamp
+    | undefined;
+  /** Attached media */
   mediaList: Media[];
+  /** Post quoted in the message */
   postId?: string | undefined;
 }
 

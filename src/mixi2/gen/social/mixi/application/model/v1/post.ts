@@ -17,57 +17,116 @@ export const protobufPackage = "social.mixi.application.model.v1";
 
 export const protobufFileName = "social/mixi/application/model/v1/post.proto";
 
+/** A post. */
 export interface Post {
+  /** Post id */
   postId: string;
+  /** Deleted? If true, every field except post_id holds its default value */
   isDeleted: boolean;
+  /** Author user id */
   creatorId: string;
+  /** Body text */
   text: string;
-  createdAt: Timestamp | undefined;
+  /** Created at */
+  createdAt:
+    | Timestamp
+    | undefined;
+  /** Attached media */
   postMediaList: PostMedia[];
-  inReplyToPostId?: string | undefined;
-  postMask?: PostMask | undefined;
-  communityId?: string | undefined;
+  /** Parent post id (if a reply) */
+  inReplyToPostId?:
+    | string
+    | undefined;
+  /** Mask info */
+  postMask?:
+    | PostMask
+    | undefined;
+  /** Community the post belongs to (v1.2.0) */
+  communityId?:
+    | string
+    | undefined;
+  /** Can it be viewed */
   visibility: PostVisibility;
+  /** Audience setting */
   accessLevel: PostAccessLevel;
+  /** Stamps on the post */
   stamps: PostStamp[];
+  /** Stamp id this application already added to the post */
   readerStampId?: string | undefined;
 }
 
+/** Media attached to a post. */
 export interface PostMedia {
+  /** Kind */
   mediaType: PostMediaType;
-  content: { $case: "image"; value: PostMediaImage } | { $case: "video"; value: PostMediaVideo } | undefined;
+  /** The content: exactly one member is set. */
+  content:
+    | //
+    /** Set when media_type = POST_MEDIA_TYPE_IMAGE */
+    { $case: "image"; value: PostMediaImage }
+    | //
+    /** Set when media_type = POST_MEDIA_TYPE_VIDEO */
+    { $case: "video"; value: PostMediaVideo }
+    | undefined;
 }
 
+/** Image attached to a post (same shape as MediaImage). */
 export interface PostMediaImage {
+  /** Large URL */
   largeImageUrl: string;
+  /** Large MIME */
   largeImageMimeType: string;
+  /** Px */
   largeImageHeight: number;
+  /** Px */
   largeImageWidth: number;
+  /** Small URL */
   smallImageUrl: string;
+  /** Small MIME */
   smallImageMimeType: string;
+  /** Px */
   smallImageHeight: number;
+  /** Px */
   smallImageWidth: number;
 }
 
+/** Video attached to a post (same shape as MediaVideo). */
 export interface PostMediaVideo {
+  /** URL */
   videoUrl: string;
+  /** MIME */
   videoMimeType: string;
+  /** Px */
   videoHeight: number;
+  /** Px */
   videoWidth: number;
+  /** Preview URL */
   previewImageUrl: string;
+  /** Preview MIME */
   previewImageMimeType: string;
+  /** Px */
   previewImageHeight: number;
+  /** Px */
   previewImageWidth: number;
+  /** Seconds (float32) */
   duration: number;
 }
 
+/** Mask applied to a post. */
 export interface PostMask {
+  /** Mask kind */
   maskType: PostMaskType;
+  /** Caption shown on the mask */
   caption: string;
 }
 
+/** A stamp on a post. */
 export interface PostStamp {
-  stamp: MediaStamp | undefined;
+  /** Stamp image */
+  stamp:
+    | MediaStamp
+    | undefined;
+  /** Times this stamp was added */
   count: bigint;
 }
 

@@ -13,31 +13,55 @@ export const protobufPackage = "social.mixi.application.model.v1";
 
 export const protobufFileName = "social/mixi/application/model/v1/stamp.proto";
 
+/** An official stamp set. */
 export interface OfficialStampSet {
+  /** Set name */
   name: string;
+  /** Sprite image URL */
   spriteUrl: string;
+  /** Stamps in the set */
   stamps: OfficialStamp[];
+  /** Set id */
   stampSetId: string;
-  startAt?: Timestamp | undefined;
-  endAt?: Timestamp | undefined;
+  /** Available from (unset = no start limit) */
+  startAt?:
+    | Timestamp
+    | undefined;
+  /** Available until (unset = no end limit) */
+  endAt?:
+    | Timestamp
+    | undefined;
+  /** Set kind */
   stampSetType: StampSetType;
 }
 
+/** An official stamp. */
 export interface OfficialStamp {
+  /** Stamp id (e.g. 'o_cracker' per TS SDK docs) */
   stampId: string;
+  /** Position in the sprite */
   index: number;
+  /** Search tags */
   searchTags: string[];
+  /** Image URL */
   url: string;
 }
 
+/** Community-specific stamps (v1.2.0). */
 export interface CommunityStampSet {
+  /** Community id */
   communityId: string;
+  /** Stamps */
   stamps: CommunityStamp[];
 }
 
+/** A community stamp (v1.2.0). */
 export interface CommunityStamp {
+  /** Stamp id */
   stampId: string;
+  /** Image URL */
   url: string;
+  /** Search tags */
   searchTags: string[];
 }
 

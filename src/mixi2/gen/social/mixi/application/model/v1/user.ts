@@ -13,25 +13,45 @@ export const protobufPackage = "social.mixi.application.model.v1";
 
 export const protobufFileName = "social/mixi/application/model/v1/user.proto";
 
+/** A user. */
 export interface User {
+  /** User id */
   userId: string;
+  /** Disabled (left the service, banned, …) */
   isDisabled: boolean;
+  /** User name (handle) */
   name: string;
+  /** Display name */
   displayName: string;
+  /** Profile text */
   profile: string;
-  userAvatar: UserAvatar | undefined;
+  /** Avatar */
+  userAvatar:
+    | UserAvatar
+    | undefined;
+  /** Can the user info be viewed */
   visibility: UserVisibility;
+  /** Openness */
   accessLevel: UserAccessLevel;
 }
 
+/** Avatar images. */
 export interface UserAvatar {
+  /** Large URL */
   largeImageUrl: string;
+  /** Large MIME */
   largeImageMimeType: string;
+  /** Px */
   largeImageHeight: number;
+  /** Px */
   largeImageWidth: number;
+  /** Small URL */
   smallImageUrl: string;
+  /** Small MIME */
   smallImageMimeType: string;
+  /** Px */
   smallImageHeight: number;
+  /** Px */
   smallImageWidth: number;
 }
 

@@ -31,163 +31,271 @@ export const protobufPackage = "social.mixi.application.service.application_api.
 
 export const protobufFileName = "social/mixi/application/service/application_api/v1/service.proto";
 
+/** Request of the GetUsers RPC. */
 export interface GetUsersRequest {
+  /** User ids to fetch */
   userIdList: string[];
 }
 
+/** Response of the GetUsers RPC. */
 export interface GetUsersResponse {
+  /** Users (only those the app may access) */
   users: User[];
 }
 
+/** Request of the GetPosts RPC. */
 export interface GetPostsRequest {
+  /** Post ids to fetch */
   postIdList: string[];
 }
 
+/** Response of the GetPosts RPC. */
 export interface GetPostsResponse {
+  /** Posts (only those the app may access) */
   posts: Post[];
 }
 
+/** (v1.2.0) */
 export interface GetCommunitiesRequest {
+  /** Community ids to fetch */
   communityIdList: string[];
 }
 
+/** (v1.2.0) */
 export interface GetCommunitiesResponse {
+  /** Communities */
   communities: Community[];
 }
 
+/** Start a media upload (for posts, SendChatMessage and DMs). */
 export interface InitiatePostMediaUploadRequest {
+  /** Content-Type of the data to upload (e.g. image/jpeg) */
   contentType: string;
+  /** Size in bytes (uint64: JS needs bigint/Long/number handling) */
   dataSize: bigint;
+  /** IMAGE or VIDEO (nested enum, not const.v1.MediaType) */
   mediaType: InitiatePostMediaUploadRequest_Type;
+  /** Optional description / alt text */
   description?: string | undefined;
 }
 
+/** Nested enum: kind of media being uploaded. */
 export enum InitiatePostMediaUploadRequest_Type {
+  /** TYPE_UNSPECIFIED - Unspecified */
   TYPE_UNSPECIFIED = 0,
+  /** TYPE_IMAGE - Image */
   TYPE_IMAGE = 1,
+  /** TYPE_VIDEO - Video */
   TYPE_VIDEO = 2,
-  UNRECOGNIZED = -1,
 }
 
+/** Response of the InitiatePostMediaUpload RPC. */
 export interface InitiatePostMediaUploadResponse {
+  /** Id for status checks and for attaching to posts/messages */
   mediaId: string;
+  /** URL to upload the bytes to (HTTP POST, see §6) */
   uploadUrl: string;
 }
 
+/** Request of the GetPostMediaStatus RPC. */
 export interface GetPostMediaStatusRequest {
+  /** Media id */
   mediaId: string;
 }
 
+/** Response of the GetPostMediaStatus RPC. */
 export interface GetPostMediaStatusResponse {
+  /** Upload/processing status */
   status: GetPostMediaStatusResponse_Status;
 }
 
+/** Nested enum: upload / processing status. */
 export enum GetPostMediaStatusResponse_Status {
+  /** STATUS_UNSPECIFIED - Unspecified */
   STATUS_UNSPECIFIED = 0,
+  /** STATUS_UPLOAD_PENDING - Waiting for upload */
   STATUS_UPLOAD_PENDING = 1,
+  /** STATUS_PROCESSING - Processing */
   STATUS_PROCESSING = 2,
+  /** STATUS_COMPLETED - Done — media_id can be attached */
   STATUS_COMPLETED = 3,
+  /** STATUS_FAILED - Failed — restart from InitiatePostMediaUpload */
   STATUS_FAILED = 4,
-  UNRECOGNIZED = -1,
 }
 
+/** In_reply_to_post_id and quoted_post_id must not both be set. */
 export interface CreatePostRequest {
+  /** Body text (149 characters max per TS SDK docs) */
   text: string;
-  inReplyToPostId?: string | undefined;
-  quotedPostId?: string | undefined;
-  communityId?: string | undefined;
+  /** Reply target (optional) */
+  inReplyToPostId?:
+    | string
+    | undefined;
+  /** Quote target (optional) */
+  quotedPostId?:
+    | string
+    | undefined;
+  /** Post into this community (optional; plugin + Community.Post.Create; v1.2.0) */
+  communityId?:
+    | string
+    | undefined;
+  /** Attached media ids (max 4) */
   mediaIdList: string[];
-  postMask?: PostMask | undefined;
+  /** Mask (optional) */
+  postMask?:
+    | PostMask
+    | undefined;
+  /** Publishing setting (optional) */
   publishingType?: PostPublishingType | undefined;
 }
 
+/** Response of the CreatePost RPC. */
 export interface CreatePostResponse {
+  /** The created post */
   post: Post | undefined;
 }
 
+/** (v1.1.0) */
 export interface DeletePostRequest {
+  /** Post to delete (only posts created by the app) */
   postId: string;
 }
 
+/** (v1.1.0) */
 export interface DeletePostResponse {
+  /** Whether it was deleted */
   deleted: boolean;
 }
 
+/** (v1.2.0) Cursors are post ids; with no cursor the newest posts are returned. */
 export interface GetCommunityTimelineRequest {
+  /** Community */
   communityId: string;
-  untilCursor?: string | undefined;
+  /** Return posts older than this post id (exclusive) */
+  untilCursor?:
+    | string
+    | undefined;
+  /** Return posts newer than this post id (exclusive) */
   sinceCursor?: string | undefined;
 }
 
+/** (v1.2.0) */
 export interface GetCommunityTimelineResponse {
+  /** Timeline posts */
   posts: Post[];
 }
 
+/** (v1.2.0) */
 export interface GetCommunityMemberListRequest {
+  /** Community */
   communityId: string;
+  /** Pass the previous next_pagination_cursor */
   paginationCursor?: string | undefined;
 }
 
+/** (v1.2.0) */
 export interface GetCommunityMemberListResponse {
+  /** Members */
   members: User[];
+  /** Cursor for the next page (absent = last page) */
   nextPaginationCursor?: string | undefined;
 }
 
+/** (v1.2.0) Hides the post from the community timeline; does not delete it. */
 export interface RestrictCommunityPostRequest {
+  /** Post to restrict */
   postId: string;
 }
 
+/** (v1.2.0) */
 export interface RestrictCommunityPostResponse {
 }
 
+/** (v1.2.0) */
 export interface GetCommunitiesUsingApplicationRequest {
+  /** Paging cursor (pass next_cursor) */
   cursor?: string | undefined;
 }
 
+/** (v1.2.0) */
 export interface GetCommunitiesUsingApplicationResponse {
+  /** Communities where the app is installed */
   communitiesUsingApplication: CommunityUsingApplication[];
+  /** Versions used by those communities */
   applicationVersions: ApplicationVersion[];
+  /** Cursor for the next page */
   nextCursor?: string | undefined;
 }
 
+/** At least one of text / media_id is required. */
 export interface SendChatMessageRequest {
+  /** Destination room id (from ChatMessage.room_id) */
   roomId: string;
-  text?: string | undefined;
+  /** Text (optional) */
+  text?:
+    | string
+    | undefined;
+  /** One attached media id (optional; singular, unlike CreatePost) */
   mediaId?: string | undefined;
 }
 
+/** Response of the SendChatMessage RPC. */
 export interface SendChatMessageResponse {
+  /** The sent message */
   message: ChatMessage | undefined;
 }
 
+/** Request of the GetStamps RPC. */
 export interface GetStampsRequest {
-  officialStampLanguage?: LanguageCode | undefined;
+  /** Language of official stamps; if unset the official list comes back EMPTY */
+  officialStampLanguage?:
+    | LanguageCode
+    | undefined;
+  /** Also fetch these communities' stamps (app must be installed there; v1.2.0) */
   communityIds: string[];
 }
 
+/** Response of the GetStamps RPC. */
 export interface GetStampsResponse {
+  /** Official sets for the language */
   officialStampSets: OfficialStampSet[];
+  /** Community sets (v1.2.0) */
   communityStampSets: CommunityStampSet[];
 }
 
+/** Request of the AddStampToPost RPC. */
 export interface AddStampToPostRequest {
+  /** A post in a community where the app is installed, or a post that mentions the app */
   postId: string;
+  /** Official stamp id, or community stamp id (community posts only) */
   stampId: string;
 }
 
+/** Response of the AddStampToPost RPC. */
 export interface AddStampToPostResponse {
+  /** The updated post */
   post: Post | undefined;
 }
 
+/** (v1.2.0) At least one of text / media_ids is required. */
 export interface SendDirectMessageToCommunityMemberRequest {
+  /** Receiver user id */
   receiverId: string;
+  /** Community the receiver belongs to (app must be installed there) */
   communityId: string;
-  text?: string | undefined;
+  /** Text (optional) */
+  text?:
+    | string
+    | undefined;
+  /** Attached media ids (max 4) */
   mediaIds: string[];
+  /** Post to quote in the DM (optional) */
   postId?: string | undefined;
 }
 
+/** (v1.2.0) */
 export interface SendDirectMessageToCommunityMemberResponse {
+  /** The sent message */
   message: ChatMessage | undefined;
 }
 
@@ -2151,8 +2259,10 @@ export const SendDirectMessageToCommunityMemberResponse: MessageFns<SendDirectMe
   },
 };
 
+/** The mixi2 Application API: the unary RPCs an application uses to act. */
 export type ApplicationServiceService = typeof ApplicationServiceService;
 export const ApplicationServiceService = {
+  /** GetUsers: GetUsersRequest → GetUsersResponse. */
   getUsers: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/GetUsers" as const,
     requestStream: false as const,
@@ -2162,6 +2272,7 @@ export const ApplicationServiceService = {
     responseSerialize: (value: GetUsersResponse): Buffer => Buffer.from(GetUsersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetUsersResponse => GetUsersResponse.decode(value),
   },
+  /** GetPosts: GetPostsRequest → GetPostsResponse. */
   getPosts: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/GetPosts" as const,
     requestStream: false as const,
@@ -2171,6 +2282,7 @@ export const ApplicationServiceService = {
     responseSerialize: (value: GetPostsResponse): Buffer => Buffer.from(GetPostsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetPostsResponse => GetPostsResponse.decode(value),
   },
+  /** GetCommunities: GetCommunitiesRequest → GetCommunitiesResponse. */
   getCommunities: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/GetCommunities" as const,
     requestStream: false as const,
@@ -2182,6 +2294,7 @@ export const ApplicationServiceService = {
       Buffer.from(GetCommunitiesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetCommunitiesResponse => GetCommunitiesResponse.decode(value),
   },
+  /** CreatePost: CreatePostRequest → CreatePostResponse. */
   createPost: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/CreatePost" as const,
     requestStream: false as const,
@@ -2191,6 +2304,7 @@ export const ApplicationServiceService = {
     responseSerialize: (value: CreatePostResponse): Buffer => Buffer.from(CreatePostResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreatePostResponse => CreatePostResponse.decode(value),
   },
+  /** DeletePost: DeletePostRequest → DeletePostResponse. */
   deletePost: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/DeletePost" as const,
     requestStream: false as const,
@@ -2200,6 +2314,7 @@ export const ApplicationServiceService = {
     responseSerialize: (value: DeletePostResponse): Buffer => Buffer.from(DeletePostResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeletePostResponse => DeletePostResponse.decode(value),
   },
+  /** InitiatePostMediaUpload: InitiatePostMediaUploadRequest → InitiatePostMediaUploadResponse. */
   initiatePostMediaUpload: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/InitiatePostMediaUpload" as const,
     requestStream: false as const,
@@ -2212,6 +2327,7 @@ export const ApplicationServiceService = {
     responseDeserialize: (value: Buffer): InitiatePostMediaUploadResponse =>
       InitiatePostMediaUploadResponse.decode(value),
   },
+  /** GetPostMediaStatus: GetPostMediaStatusRequest → GetPostMediaStatusResponse. */
   getPostMediaStatus: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/GetPostMediaStatus" as const,
     requestStream: false as const,
@@ -2223,6 +2339,7 @@ export const ApplicationServiceService = {
       Buffer.from(GetPostMediaStatusResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetPostMediaStatusResponse => GetPostMediaStatusResponse.decode(value),
   },
+  /** GetCommunityTimeline: GetCommunityTimelineRequest → GetCommunityTimelineResponse. */
   getCommunityTimeline: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/GetCommunityTimeline" as const,
     requestStream: false as const,
@@ -2234,6 +2351,7 @@ export const ApplicationServiceService = {
       Buffer.from(GetCommunityTimelineResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetCommunityTimelineResponse => GetCommunityTimelineResponse.decode(value),
   },
+  /** GetCommunityMemberList: GetCommunityMemberListRequest → GetCommunityMemberListResponse. */
   getCommunityMemberList: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/GetCommunityMemberList" as const,
     requestStream: false as const,
@@ -2246,6 +2364,7 @@ export const ApplicationServiceService = {
     responseDeserialize: (value: Buffer): GetCommunityMemberListResponse =>
       GetCommunityMemberListResponse.decode(value),
   },
+  /** RestrictCommunityPost: RestrictCommunityPostRequest → RestrictCommunityPostResponse. */
   restrictCommunityPost: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/RestrictCommunityPost" as const,
     requestStream: false as const,
@@ -2257,6 +2376,7 @@ export const ApplicationServiceService = {
       Buffer.from(RestrictCommunityPostResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RestrictCommunityPostResponse => RestrictCommunityPostResponse.decode(value),
   },
+  /** GetCommunitiesUsingApplication: GetCommunitiesUsingApplicationRequest → GetCommunitiesUsingApplicationResponse. */
   getCommunitiesUsingApplication: {
     path:
       "/social.mixi.application.service.application_api.v1.ApplicationService/GetCommunitiesUsingApplication" as const,
@@ -2271,6 +2391,7 @@ export const ApplicationServiceService = {
     responseDeserialize: (value: Buffer): GetCommunitiesUsingApplicationResponse =>
       GetCommunitiesUsingApplicationResponse.decode(value),
   },
+  /** SendChatMessage: SendChatMessageRequest → SendChatMessageResponse. */
   sendChatMessage: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/SendChatMessage" as const,
     requestStream: false as const,
@@ -2282,6 +2403,7 @@ export const ApplicationServiceService = {
       Buffer.from(SendChatMessageResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SendChatMessageResponse => SendChatMessageResponse.decode(value),
   },
+  /** GetStamps: GetStampsRequest → GetStampsResponse. */
   getStamps: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/GetStamps" as const,
     requestStream: false as const,
@@ -2291,6 +2413,7 @@ export const ApplicationServiceService = {
     responseSerialize: (value: GetStampsResponse): Buffer => Buffer.from(GetStampsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetStampsResponse => GetStampsResponse.decode(value),
   },
+  /** AddStampToPost: AddStampToPostRequest → AddStampToPostResponse. */
   addStampToPost: {
     path: "/social.mixi.application.service.application_api.v1.ApplicationService/AddStampToPost" as const,
     requestStream: false as const,
@@ -2302,6 +2425,7 @@ export const ApplicationServiceService = {
       Buffer.from(AddStampToPostResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AddStampToPostResponse => AddStampToPostResponse.decode(value),
   },
+  /** SendDirectMessageToCommunityMember: SendDirectMessageToCommunityMemberRequest → SendDirectMessageToCommunityMemberResponse. */
   sendDirectMessageToCommunityMember: {
     path:
       "/social.mixi.application.service.application_api.v1.ApplicationService/SendDirectMessageToCommunityMember" as const,
@@ -2319,23 +2443,38 @@ export const ApplicationServiceService = {
 } as const;
 
 export interface ApplicationServiceServer extends UntypedServiceImplementation {
+  /** GetUsers: GetUsersRequest → GetUsersResponse. */
   getUsers: handleUnaryCall<GetUsersRequest, GetUsersResponse>;
+  /** GetPosts: GetPostsRequest → GetPostsResponse. */
   getPosts: handleUnaryCall<GetPostsRequest, GetPostsResponse>;
+  /** GetCommunities: GetCommunitiesRequest → GetCommunitiesResponse. */
   getCommunities: handleUnaryCall<GetCommunitiesRequest, GetCommunitiesResponse>;
+  /** CreatePost: CreatePostRequest → CreatePostResponse. */
   createPost: handleUnaryCall<CreatePostRequest, CreatePostResponse>;
+  /** DeletePost: DeletePostRequest → DeletePostResponse. */
   deletePost: handleUnaryCall<DeletePostRequest, DeletePostResponse>;
+  /** InitiatePostMediaUpload: InitiatePostMediaUploadRequest → InitiatePostMediaUploadResponse. */
   initiatePostMediaUpload: handleUnaryCall<InitiatePostMediaUploadRequest, InitiatePostMediaUploadResponse>;
+  /** GetPostMediaStatus: GetPostMediaStatusRequest → GetPostMediaStatusResponse. */
   getPostMediaStatus: handleUnaryCall<GetPostMediaStatusRequest, GetPostMediaStatusResponse>;
+  /** GetCommunityTimeline: GetCommunityTimelineRequest → GetCommunityTimelineResponse. */
   getCommunityTimeline: handleUnaryCall<GetCommunityTimelineRequest, GetCommunityTimelineResponse>;
+  /** GetCommunityMemberList: GetCommunityMemberListRequest → GetCommunityMemberListResponse. */
   getCommunityMemberList: handleUnaryCall<GetCommunityMemberListRequest, GetCommunityMemberListResponse>;
+  /** RestrictCommunityPost: RestrictCommunityPostRequest → RestrictCommunityPostResponse. */
   restrictCommunityPost: handleUnaryCall<RestrictCommunityPostRequest, RestrictCommunityPostResponse>;
+  /** GetCommunitiesUsingApplication: GetCommunitiesUsingApplicationRequest → GetCommunitiesUsingApplicationResponse. */
   getCommunitiesUsingApplication: handleUnaryCall<
     GetCommunitiesUsingApplicationRequest,
     GetCommunitiesUsingApplicationResponse
   >;
+  /** SendChatMessage: SendChatMessageRequest → SendChatMessageResponse. */
   sendChatMessage: handleUnaryCall<SendChatMessageRequest, SendChatMessageResponse>;
+  /** GetStamps: GetStampsRequest → GetStampsResponse. */
   getStamps: handleUnaryCall<GetStampsRequest, GetStampsResponse>;
+  /** AddStampToPost: AddStampToPostRequest → AddStampToPostResponse. */
   addStampToPost: handleUnaryCall<AddStampToPostRequest, AddStampToPostResponse>;
+  /** SendDirectMessageToCommunityMember: SendDirectMessageToCommunityMemberRequest → SendDirectMessageToCommunityMemberResponse. */
   sendDirectMessageToCommunityMember: handleUnaryCall<
     SendDirectMessageToCommunityMemberRequest,
     SendDirectMessageToCommunityMemberResponse
@@ -2343,6 +2482,7 @@ export interface ApplicationServiceServer extends UntypedServiceImplementation {
 }
 
 export interface ApplicationServiceClient extends Client {
+  /** GetUsers: GetUsersRequest → GetUsersResponse. */
   getUsers(
     request: GetUsersRequest,
     callback: (error: ServiceError | null, response: GetUsersResponse) => void,
@@ -2358,6 +2498,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetUsersResponse) => void,
   ): ClientUnaryCall;
+  /** GetPosts: GetPostsRequest → GetPostsResponse. */
   getPosts(
     request: GetPostsRequest,
     callback: (error: ServiceError | null, response: GetPostsResponse) => void,
@@ -2373,6 +2514,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetPostsResponse) => void,
   ): ClientUnaryCall;
+  /** GetCommunities: GetCommunitiesRequest → GetCommunitiesResponse. */
   getCommunities(
     request: GetCommunitiesRequest,
     callback: (error: ServiceError | null, response: GetCommunitiesResponse) => void,
@@ -2388,6 +2530,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetCommunitiesResponse) => void,
   ): ClientUnaryCall;
+  /** CreatePost: CreatePostRequest → CreatePostResponse. */
   createPost(
     request: CreatePostRequest,
     callback: (error: ServiceError | null, response: CreatePostResponse) => void,
@@ -2403,6 +2546,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreatePostResponse) => void,
   ): ClientUnaryCall;
+  /** DeletePost: DeletePostRequest → DeletePostResponse. */
   deletePost(
     request: DeletePostRequest,
     callback: (error: ServiceError | null, response: DeletePostResponse) => void,
@@ -2418,6 +2562,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeletePostResponse) => void,
   ): ClientUnaryCall;
+  /** InitiatePostMediaUpload: InitiatePostMediaUploadRequest → InitiatePostMediaUploadResponse. */
   initiatePostMediaUpload(
     request: InitiatePostMediaUploadRequest,
     callback: (error: ServiceError | null, response: InitiatePostMediaUploadResponse) => void,
@@ -2433,6 +2578,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: InitiatePostMediaUploadResponse) => void,
   ): ClientUnaryCall;
+  /** GetPostMediaStatus: GetPostMediaStatusRequest → GetPostMediaStatusResponse. */
   getPostMediaStatus(
     request: GetPostMediaStatusRequest,
     callback: (error: ServiceError | null, response: GetPostMediaStatusResponse) => void,
@@ -2448,6 +2594,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetPostMediaStatusResponse) => void,
   ): ClientUnaryCall;
+  /** GetCommunityTimeline: GetCommunityTimelineRequest → GetCommunityTimelineResponse. */
   getCommunityTimeline(
     request: GetCommunityTimelineRequest,
     callback: (error: ServiceError | null, response: GetCommunityTimelineResponse) => void,
@@ -2463,6 +2610,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetCommunityTimelineResponse) => void,
   ): ClientUnaryCall;
+  /** GetCommunityMemberList: GetCommunityMemberListRequest → GetCommunityMemberListResponse. */
   getCommunityMemberList(
     request: GetCommunityMemberListRequest,
     callback: (error: ServiceError | null, response: GetCommunityMemberListResponse) => void,
@@ -2478,6 +2626,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetCommunityMemberListResponse) => void,
   ): ClientUnaryCall;
+  /** RestrictCommunityPost: RestrictCommunityPostRequest → RestrictCommunityPostResponse. */
   restrictCommunityPost(
     request: RestrictCommunityPostRequest,
     callback: (error: ServiceError | null, response: RestrictCommunityPostResponse) => void,
@@ -2493,6 +2642,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RestrictCommunityPostResponse) => void,
   ): ClientUnaryCall;
+  /** GetCommunitiesUsingApplication: GetCommunitiesUsingApplicationRequest → GetCommunitiesUsingApplicationResponse. */
   getCommunitiesUsingApplication(
     request: GetCommunitiesUsingApplicationRequest,
     callback: (error: ServiceError | null, response: GetCommunitiesUsingApplicationResponse) => void,
@@ -2508,6 +2658,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetCommunitiesUsingApplicationResponse) => void,
   ): ClientUnaryCall;
+  /** SendChatMessage: SendChatMessageRequest → SendChatMessageResponse. */
   sendChatMessage(
     request: SendChatMessageRequest,
     callback: (error: ServiceError | null, response: SendChatMessageResponse) => void,
@@ -2523,6 +2674,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SendChatMessageResponse) => void,
   ): ClientUnaryCall;
+  /** GetStamps: GetStampsRequest → GetStampsResponse. */
   getStamps(
     request: GetStampsRequest,
     callback: (error: ServiceError | null, response: GetStampsResponse) => void,
@@ -2538,6 +2690,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetStampsResponse) => void,
   ): ClientUnaryCall;
+  /** AddStampToPost: AddStampToPostRequest → AddStampToPostResponse. */
   addStampToPost(
     request: AddStampToPostRequest,
     callback: (error: ServiceError | null, response: AddStampToPostResponse) => void,
@@ -2553,6 +2706,7 @@ export interface ApplicationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AddStampToPostResponse) => void,
   ): ClientUnaryCall;
+  /** SendDirectMessageToCommunityMember: SendDirectMessageToCommunityMemberRequest → SendDirectMessageToCommunityMemberResponse. */
   sendDirectMessageToCommunityMember(
     request: SendDirectMessageToCommunityMemberRequest,
     callback: (error: ServiceError | null, response: SendDirectMessageToCommunityMemberResponse) => void,

@@ -23,10 +23,13 @@ export const protobufPackage = "social.mixi.application.service.application_stre
 
 export const protobufFileName = "social/mixi/application/service/application_stream/v1/service.proto";
 
+/** Subscribe request; no fields (SDKs send an empty message). */
 export interface SubscribeEventsRequest {
 }
 
+/** One stream message; may carry several events. */
 export interface SubscribeEventsResponse {
+  /** Received events */
   events: Event[];
 }
 
@@ -128,8 +131,10 @@ export const SubscribeEventsResponse: MessageFns<SubscribeEventsResponse> = {
   },
 };
 
+/** The mixi2 event stream (server streaming). */
 export type ApplicationServiceService = typeof ApplicationServiceService;
 export const ApplicationServiceService = {
+  /** SubscribeEvents: SubscribeEventsRequest → SubscribeEventsResponse. */
   subscribeEvents: {
     path: "/social.mixi.application.service.application_stream.v1.ApplicationService/SubscribeEvents" as const,
     requestStream: false as const,
@@ -144,10 +149,12 @@ export const ApplicationServiceService = {
 } as const;
 
 export interface ApplicationServiceServer extends UntypedServiceImplementation {
+  /** SubscribeEvents: SubscribeEventsRequest → SubscribeEventsResponse. */
   subscribeEvents: handleServerStreamingCall<SubscribeEventsRequest, SubscribeEventsResponse>;
 }
 
 export interface ApplicationServiceClient extends Client {
+  /** SubscribeEvents: SubscribeEventsRequest → SubscribeEventsResponse. */
   subscribeEvents(
     request: SubscribeEventsRequest,
     options?: Partial<CallOptions>,

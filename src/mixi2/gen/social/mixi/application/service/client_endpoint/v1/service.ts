@@ -12,7 +12,9 @@ export const protobufPackage = "social.mixi.application.service.client_endpoint.
 
 export const protobufFileName = "social/mixi/application/service/client_endpoint/v1/service.proto";
 
+/** Webhook body: the raw HTTP POST body is this message in protobuf binary. */
 export interface SendEventRequest {
+  /** Events being delivered */
   events: Event[];
 }
 
