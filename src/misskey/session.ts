@@ -1,13 +1,14 @@
-import { BehaviorSubject, defer, filter, interval, Observable, timer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, defer, filter, interval, type Observable, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ConnectionState } from '../core/connection-state.js';
-import { correlate, type Correlator } from '../core/correlate.js';
-import { ChannelRejectedError, ConnectionLostError } from '../core/errors.js';
+import { ChannelRejectedError } from '../core/errors.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
 import { watchdog } from '../core/watchdog.js';
-import { misskeyErrorOf } from './api-error.js';
 import { ChannelLink } from './channel-link.js';
 import { parseFrame, routedBody, type MisskeyFrame } from './frame.js';
+import { NoteSubscriptions } from './note-subscriptions.js';
 import { socketLink, type WebSocketConstructor, type WebSocketLike } from './socket-link.js';
+import type { Listener, SocketPort } from './socket-port.js';
+import { StreamApi } from './stream-api.js';
 
 /** Counters of one client, for monitoring and tests. */
 export interface MisskeyClientStats {
@@ -37,19 +38,6 @@ export interface SessionSettings {
   scheduler: SchedulerLike | undefined;
 }
 
-interface QueuedFrame {
-  frame: string;
-  live: boolean;
-}
-
-type Listener = Pick<Subscriber<unknown>, 'next' | 'error'>;
-
-/** A copy of the listeners held for one note, as an array. */
-function listenersOf(held: Listener | Listener[] | undefined): Listener[] {
-  if (held === undefined) return [];
-  return Array.isArray(held) ? held.slice() : [held];
-}
-
 const broadcastTypes = new Set(['emojiAdded', 'emojiUpdated', 'emojiDeleted', 'announcementCreated']);
 
 /**
@@ -70,12 +58,18 @@ export class MisskeySession {
   private readonly channels = new Map<string, ChannelLink>();
   private readonly liveChannels = new Set<ChannelLink>();
   private readonly sharedLinks = new Map<string, ChannelLink>();
-  /** Note id → its listener, or its listeners when there are several (most notes have one). */
-  private readonly notes = new Map<string, Listener | Listener[]>();
   private readonly broadcastListeners = new Set<Listener>();
-  private readonly queue: QueuedFrame[] = [];
-  private readonly streamApi: Correlator<unknown>;
-  private readonly streamApiEndpoints = new Map<string, string>();
+  private readonly port: SocketPort = {
+    send: (frame) => {
+      if (!this.socket) return false;
+      this.socket.send(frame);
+      return true;
+    },
+    acquire: () => this.acquire(),
+    release: () => this.release(),
+  };
+  private readonly notes: NoteSubscriptions;
+  private readonly streamApi: StreamApi;
   private socket: WebSocketLike | undefined;
   private link: Subscription | undefined;
   private heartbeat: Subscription | undefined;
@@ -86,7 +80,15 @@ export class MisskeySession {
   private closingPolitely = false;
 
   constructor(private readonly settings: SessionSettings) {
-    this.streamApi = correlate({ timeout: settings.streamApiTimeout, ...(settings.scheduler ? { scheduler: settings.scheduler } : {}) });
+    this.notes = new NoteSubscriptions(this.port, settings.legacy);
+    this.streamApi = new StreamApi(this.port, {
+      timeout: settings.streamApiTimeout,
+      maxQueued: settings.maxQueuedMessages,
+      onDropped: () => {
+        this.stats.droppedOutbound += 1;
+      },
+      scheduler: settings.scheduler,
+    });
   }
 
   // ---- leases --------------------------------------------------------------------------------------
@@ -148,18 +150,17 @@ export class MisskeySession {
     this.closingPolitely = true;
     link?.unsubscribe();
     this.closingPolitely = false;
-    this.queue.length = 0;
+    this.streamApi.clear();
     this.state$.next('closed');
   }
 
   /** A terminal failure (refused upgrade, retries exhausted): every stream of the client ends with it. */
   private terminate(error: unknown): void {
     this.link = undefined;
-    this.queue.length = 0;
     this.state$.next('closed');
     this.streamApi.failAll(error);
     for (const link of [...this.liveChannels]) link.fail(error);
-    for (const listeners of [...this.notes.values()]) for (const listener of listenersOf(listeners)) listener.error(error);
+    this.notes.failAll(error);
     for (const listener of [...this.broadcastListeners]) listener.error(error);
   }
 
@@ -169,9 +170,8 @@ export class MisskeySession {
     this.socket = socket;
     this.state$.next('open');
     for (const link of this.liveChannels) this.connectChannel(link);
-    for (const noteId of this.notes.keys()) this.subscribeNote(noteId);
-    const queued = this.queue.splice(0);
-    for (const entry of queued) if (entry.live) socket.send(entry.frame);
+    this.notes.resubscribeAll();
+    this.streamApi.flush();
     if (this.settings.heartbeatInterval > 0) {
       this.heartbeat = interval(this.settings.heartbeatInterval, this.settings.scheduler).subscribe(() => this.socket?.send('h'));
     }
@@ -187,8 +187,7 @@ export class MisskeySession {
       link.ackTimer?.unsubscribe();
       link.ackTimer = undefined;
     }
-    this.streamApiEndpoints.clear();
-    this.streamApi.failAll(new ConnectionLostError('streaming socket dropped with stream API requests pending'));
+    this.streamApi.dropped();
   }
 
   private receive(data: string | Buffer, isBinary: boolean): void {
@@ -203,11 +202,13 @@ export class MisskeySession {
       const routed = routedBody(body);
       if (routed) this.channels.get(routed.id)?.deliver(routed);
       else this.stats.malformedFrames += 1;
-    } else if (type === 'noteUpdated') this.noteUpdated(body);
-    else if (type === 'connected') this.connected(body);
+    } else if (type === 'noteUpdated') {
+      if (!this.notes.dispatch(body)) this.stats.malformedFrames += 1;
+    } else if (type === 'connected') this.connected(body);
     else if (broadcastTypes.has(type)) this.broadcast(type, body);
-    else if (this.settings.legacy && type === 'note-updated') this.legacyNoteUpdated(body);
-    else if (this.settings.legacy && type.startsWith('api-res:')) this.streamApiAnswer(type.slice(8), body);
+    else if (this.settings.legacy && type === 'note-updated') {
+      if (!this.notes.dispatchLegacy(body)) this.stats.malformedFrames += 1;
+    } else if (this.settings.legacy && type.startsWith('api-res:')) this.streamApi.answer(type.slice(8), body);
     else this.stats.unknownFrames += 1;
   }
 
@@ -219,35 +220,13 @@ export class MisskeySession {
     for (const { type, body: payload } of link.held.splice(0)) this.send(JSON.stringify({ type: 'ch', body: { id: link.id, type, body: payload } }));
   }
 
-  private noteUpdated(body: unknown): void {
-    const routed = routedBody(body);
-    if (!routed) {
-      this.stats.malformedFrames += 1;
-      return;
-    }
-    const listeners = this.notes.get(routed.id);
-    if (listeners === undefined) return;
-    if (Array.isArray(listeners)) for (const listener of listeners.slice()) listener.next(routed);
-    else listeners.next(routed);
-  }
-
-  private legacyNoteUpdated(body: unknown): void {
-    const note = (body as { note?: { id?: unknown } } | null)?.note;
-    if (typeof note?.id !== 'string') {
-      this.stats.malformedFrames += 1;
-      return;
-    }
-    const update = { id: note.id, type: 'snapshot', body: { note } };
-    for (const listener of listenersOf(this.notes.get(note.id))) listener.next(update);
-  }
-
   private broadcast(type: string, body: unknown): void {
     const message = { type, body };
     for (const listener of this.broadcastListeners) listener.next(message);
   }
 
   private send(frame: string): void {
-    this.socket?.send(frame);
+    this.port.send(frame);
   }
 
   // ---- channels ------------------------------------------------------------------------------------
@@ -310,34 +289,14 @@ export class MisskeySession {
     link.fail(error);
   }
 
-  // ---- notes ---------------------------------------------------------------------------------------
+  // ---- notes ----------------------------------------------------------------------------------------
 
   attachNote(noteId: string, listener: Listener): void {
-    this.acquire();
-    const listeners = this.notes.get(noteId);
-    if (listeners !== undefined) {
-      this.notes.set(noteId, [...listenersOf(listeners), listener]);
-      return;
-    }
-    this.notes.set(noteId, listener);
-    if (this.socket) this.subscribeNote(noteId);
+    this.notes.attach(noteId, listener);
   }
 
   detachNote(noteId: string, listener: Listener): void {
-    const listeners = listenersOf(this.notes.get(noteId));
-    const index = listeners.indexOf(listener);
-    if (index < 0) return;
-    listeners.splice(index, 1);
-    if (listeners.length > 0) this.notes.set(noteId, listeners.length === 1 ? (listeners[0] as Listener) : listeners);
-    else {
-      this.notes.delete(noteId);
-      this.send(this.settings.legacy ? JSON.stringify({ type: 'decapture', id: noteId }) : JSON.stringify({ type: 'unsubNote', body: { id: noteId } }));
-    }
-    this.release();
-  }
-
-  private subscribeNote(noteId: string): void {
-    this.send(this.settings.legacy ? JSON.stringify({ type: 'capture', id: noteId }) : JSON.stringify({ type: 'subNote', body: { id: noteId } }));
+    this.notes.detach(noteId, listener);
   }
 
   // ---- broadcasts ----------------------------------------------------------------------------------
@@ -355,48 +314,6 @@ export class MisskeySession {
 
   /** One `api` request over the socket, answered by `api-res:<id>`; never re-sent after a drop. */
   streamRequest<R>(endpoint: string, data: unknown): Observable<R> {
-    return new Observable<R>((subscriber) => {
-      this.acquire();
-      const entry: QueuedFrame = { frame: '', live: true };
-      let requestId = '';
-      const request = this.streamApi
-        .request((id) => {
-          requestId = id;
-          this.streamApiEndpoints.set(id, endpoint);
-          entry.frame = JSON.stringify({ type: 'api', id, endpoint, data: data ?? {} });
-          this.enqueue(entry);
-        })
-        .subscribe(subscriber as Subscriber<unknown>);
-      return () => {
-        entry.live = false;
-        this.streamApiEndpoints.delete(requestId);
-        request.unsubscribe();
-        this.release();
-      };
-    });
-  }
-
-  private enqueue(entry: QueuedFrame): void {
-    if (this.socket) {
-      this.socket.send(entry.frame);
-      return;
-    }
-    this.queue.push(entry);
-    if (this.queue.length > this.settings.maxQueuedMessages) {
-      const dropped = this.queue.shift() as QueuedFrame;
-      this.stats.droppedOutbound += 1;
-      if (dropped.live) this.streamApi.reject(JSON.parse(dropped.frame).id as string, new ConnectionLostError('dropped from the full outbound queue while disconnected'));
-    }
-  }
-
-  private streamApiAnswer(id: string, body: unknown): void {
-    const endpoint = this.streamApiEndpoints.get(id) ?? 'stream api';
-    this.streamApiEndpoints.delete(id);
-    const answer = (body ?? null) as { res?: unknown; e?: unknown } | null;
-    if (answer !== null && typeof answer === 'object' && 'e' in answer && answer.e) {
-      this.streamApi.reject(id, misskeyErrorOf(endpoint, undefined, answer.e));
-    } else {
-      this.streamApi.resolve(id, answer !== null && typeof answer === 'object' && 'res' in answer ? answer.res : answer);
-    }
+    return this.streamApi.request<R>(endpoint, data);
   }
 }

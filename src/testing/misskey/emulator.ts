@@ -101,7 +101,7 @@ export interface MisskeyEmulator {
   dropConnections(): void;
   /** Refuses further upgrades with this HTTP status (401, 403, 500, …); `null` accepts again. */
   refuseUpgrades(status: number | null): void;
-  /** Makes every open socket silent: nothing is sent, nothing read, no pings; new sockets are normal. */
+  /** Makes every open socket silent: nothing is sent (no frames, no pings), client frames are ignored; it still notices being closed. New sockets are normal. */
   stall(): void;
   /** Answers the next `calls` HTTP calls of `endpoint` with 429 and `Retry-After`. */
   rateLimit(endpoint: string, options?: { retryAfterSec?: number; calls?: number }): void;
@@ -325,10 +325,7 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
       refusal = status;
     },
     stall: () => {
-      for (const connection of world.connections) {
-        connection.stalled = true;
-        (connection.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-      }
+      for (const connection of world.connections) connection.stalled = true;
     },
     rateLimit: (endpoint, { retryAfterSec = 3, calls = 1 } = {}) => {
       http.faults.set(endpoint, { remaining: calls, answer: () => misskeyErrors.rateLimited(retryAfterSec) });
