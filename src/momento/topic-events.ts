@@ -74,6 +74,12 @@ const HEARTBEAT: TopicHeartbeatEvent = Object.freeze({ type: 'heartbeat' });
  * item is dropped. Terminal errors end the Observable with the matching streamrx error; retryable errors
  * on the first subscribe go through `retryBackoff`.
  *
+ * Limits: each stream connection of a `TopicClient` carries at most 100 subscriptions (the service's
+ * HTTP/2 stream limit); the SDK refuses more with `CLIENT_RESOURCE_EXHAUSTED`, which ends the Observable
+ * with a terminal `ApiError` naming the fix (`withNumStreamConnections(n)` gives 100·n). The SDK's own
+ * subscription count also drops on each of its internal reconnects, so a busy client may briefly exceed
+ * that cap. The Momento service itself limits concurrent subscriptions per account (`RateLimitError`).
+ *
  * @example
  * ```ts
  * topicEvents(client, 'cache', 'orders').pipe(

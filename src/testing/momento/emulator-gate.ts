@@ -1,5 +1,5 @@
 import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
-import type { StreamEnding } from './subscriber-stream.js';
+import type { MomentoStreamEnding } from './subscriber-stream.js';
 
 /**
  * Names of the emulated RPCs a failure can be scripted for.
@@ -19,7 +19,7 @@ export type MomentoRpcName = 'publish' | 'subscribe';
  * emulator.failNext({ rpc: 'publish', code: status.UNAVAILABLE, count: 2 });
  * ```
  */
-export interface ScriptedFailure extends StreamEnding {
+export interface MomentoScriptedFailure extends MomentoStreamEnding {
   /** Which RPC fails. */
   rpc: MomentoRpcName;
   /** How many calls fail. @default 1 */
@@ -28,7 +28,7 @@ export interface ScriptedFailure extends StreamEnding {
 
 interface PendingFailure {
   rpc: MomentoRpcName;
-  ending: StreamEnding;
+  ending: MomentoStreamEnding;
   remaining: number;
 }
 
@@ -59,13 +59,13 @@ export class EmulatorGate {
   }
 
   /** Queues a scripted failure. */
-  failNext(failure: ScriptedFailure): void {
+  failNext(failure: MomentoScriptedFailure): void {
     const { rpc, count = 1, ...ending } = failure;
     this.failures.push({ rpc, ending, remaining: count });
   }
 
   /** The status a call must be refused with, or `undefined` when it may proceed. */
-  refusal(rpc: MomentoRpcName, metadata: Metadata, cacheName: string): StreamEnding | undefined {
+  refusal(rpc: MomentoRpcName, metadata: Metadata, cacheName: string): MomentoStreamEnding | undefined {
     const token = String(metadata.get('authorization')[0] ?? '');
     if (this.rejecting || (this.apiKey !== undefined && token !== this.apiKey)) {
       return { code: GrpcStatus.UNAUTHENTICATED, details: 'Invalid authentication credentials' };

@@ -11,11 +11,11 @@
  * @module
  */
 export { startMomentoEmulator } from './momento-emulator.js';
-export type { MomentoEmulator, MomentoEmulatorOptions, EmulatedStream } from './momento-emulator.js';
+export type { MomentoEmulator, MomentoEmulatorOptions, MomentoEmulatedStream } from './momento-emulator.js';
 export type { MomentoEmulatorEvent } from './emulator-events.js';
-export type { ScriptedFailure, MomentoRpcName } from './emulator-gate.js';
-export type { StreamEnding } from './subscriber-stream.js';
-export type { StreamSelector } from './pubsub-emulation.js';
-export type { WireDiscontinuity } from './pubsub-wire.js';
+export type { MomentoScriptedFailure, MomentoRpcName } from './emulator-gate.js';
+export type { MomentoStreamEnding } from './subscriber-stream.js';
+export type { MomentoStreamSelector } from './pubsub-emulation.js';
+export type { WireDiscontinuity as MomentoWireDiscontinuity } from './pubsub-wire.js';
 export { emulatorTopicClient } from './emulator-topic-client.js';
 export type { EmulatorTopicClientOptions } from './emulator-topic-client.js';

@@ -1,11 +1,11 @@
 import { MomentoLocalProvider, type CredentialProvider } from '@gomomento/sdk';
 import type { Observable } from 'rxjs';
 import { EmulatorEvents, type MomentoEmulatorEvent } from './emulator-events.js';
-import { EmulatorGate, type ScriptedFailure } from './emulator-gate.js';
+import { EmulatorGate, type MomentoScriptedFailure } from './emulator-gate.js';
 import { createGrpcHost, type GrpcHost } from './grpc-host.js';
-import { PubsubEmulation, type StreamSelector } from './pubsub-emulation.js';
+import { PubsubEmulation, type MomentoStreamSelector } from './pubsub-emulation.js';
 import type { WireDiscontinuity } from './pubsub-wire.js';
-import type { StreamEnding } from './subscriber-stream.js';
+import type { MomentoStreamEnding } from './subscriber-stream.js';
 
 /**
  * Options of {@link startMomentoEmulator}. Every field is optional.
@@ -48,7 +48,7 @@ export interface MomentoEmulatorOptions {
  * expect(emulator.streams({ topic: 'orders' })[0]?.resumeAtSequenceNumber).toBe(4);
  * ```
  */
-export interface EmulatedStream {
+export interface MomentoEmulatedStream {
   id: number;
   cacheName: string;
   topic: string;
@@ -86,7 +86,7 @@ export interface MomentoEmulator {
   /** Sends a heartbeat on every open stream now. */
   heartbeat(): void;
   /** Ends the selected open streams with a gRPC status (OK = a normal end); returns how many. */
-  endStreams(ending: StreamEnding, selector?: StreamSelector): number;
+  endStreams(ending: MomentoStreamEnding, selector?: MomentoStreamSelector): number;
   /** Destroys every TCP connection (clients see UNAVAILABLE); returns how many there were. */
   dropConnections(): number;
   /** Holds every response and stream message (heartbeats included) until the returned function is called. */
@@ -94,15 +94,15 @@ export interface MomentoEmulator {
   /** Makes every call fail UNAUTHENTICATED until called with `false`. */
   rejectCredentials(reject?: boolean): void;
   /** The next `count` calls of an RPC fail with the given status before doing anything. */
-  failNext(failure: ScriptedFailure): void;
+  failNext(failure: MomentoScriptedFailure): void;
   /** Sequence state of a topic. */
   topic(cacheName: string, topic: string): { lastSequenceNumber: number; sequencePage: number };
   /** Number of open Subscribe streams. */
   readonly openStreams: number;
   /** The open Subscribe streams, optionally of one cache or topic. */
-  streams(selector?: StreamSelector): EmulatedStream[];
+  streams(selector?: MomentoStreamSelector): MomentoEmulatedStream[];
   /** Every Subscribe request accepted so far (refused ones appear as `refused` events), oldest first. */
-  readonly subscribeRequests: readonly EmulatedStream[];
+  readonly subscribeRequests: readonly MomentoEmulatedStream[];
   /** Number of open TCP connections. */
   readonly connections: number;
   /** What happens inside the emulator, as it happens. */
@@ -158,7 +158,7 @@ export async function startMomentoEmulator(options: MomentoEmulatorOptions = {})
   const services: EmulatedService[] = [pubsub];
   for (const service of services) service.install(host);
   const port = await host.listen(options.port ?? 0);
-  const subscribeRequests: EmulatedStream[] = [];
+  const subscribeRequests: MomentoEmulatedStream[] = [];
   events.events$.subscribe((event) => {
     if (event.type === 'subscribe') subscribeRequests.push(describe(event));
   });
@@ -196,7 +196,7 @@ export async function startMomentoEmulator(options: MomentoEmulatorOptions = {})
   };
 }
 
-function describe(source: Omit<EmulatedStream, 'id'> & { streamId: number }): EmulatedStream {
+function describe(source: Omit<MomentoEmulatedStream, 'id'> & { streamId: number }): MomentoEmulatedStream {
   const { streamId, cacheName, topic, resumeAtSequenceNumber, sequencePage } = source;
   return { id: streamId, cacheName, topic, resumeAtSequenceNumber, sequencePage };
 }

@@ -11,7 +11,7 @@ import {
   type WireTopicItem,
   type WireTopicValue,
 } from './pubsub-wire.js';
-import { statusError, SubscriberStream, topicKeyOf, type StreamEnding } from './subscriber-stream.js';
+import { statusError, SubscriberStream, topicKeyOf, type MomentoStreamEnding } from './subscriber-stream.js';
 import { TopicLog } from './topic-log.js';
 import type { GrpcHost } from './grpc-host.js';
 
@@ -32,7 +32,7 @@ export interface PubsubSettings {
  * emulator.endStreams({ code: status.OK }, { cacheName: 'cache', topic: 'orders' });
  * ```
  */
-export interface StreamSelector {
+export interface MomentoStreamSelector {
   /** Only streams of this cache. @default every cache */
   cacheName?: string;
   /** Only streams of this topic. @default every topic */
@@ -71,7 +71,7 @@ export class PubsubEmulation {
   }
 
   /** Open Subscribe streams, optionally of one topic. */
-  openStreams(selector: StreamSelector = {}): SubscriberStream[] {
+  openStreams(selector: MomentoStreamSelector = {}): SubscriberStream[] {
     return [...this.streams.values()].filter((s) => matches(s, selector));
   }
 
@@ -106,7 +106,7 @@ export class PubsubEmulation {
   }
 
   /** Ends the selected streams with `ending`; returns how many were ended. */
-  endStreams(ending: StreamEnding, selector: StreamSelector = {}): number {
+  endStreams(ending: MomentoStreamEnding, selector: MomentoStreamSelector = {}): number {
     const selected = this.openStreams(selector);
     for (const stream of selected) {
       this.forget(stream, 'ended');
@@ -159,8 +159,8 @@ export class PubsubEmulation {
     });
   }
 
-  private invalidPublish({ cacheName, topic, value }: WirePublishRequest): StreamEnding | undefined {
-    const invalid = (details: string): StreamEnding => ({ code: GrpcStatus.INVALID_ARGUMENT, details });
+  private invalidPublish({ cacheName, topic, value }: WirePublishRequest): MomentoStreamEnding | undefined {
+    const invalid = (details: string): MomentoStreamEnding => ({ code: GrpcStatus.INVALID_ARGUMENT, details });
     if (!cacheName.trim()) return invalid('cache name must not be empty');
     if (!topic.trim()) return invalid('topic name must not be empty');
     if (value === undefined) return invalid('publish request has no value');
@@ -218,7 +218,7 @@ function encodeItem(item: WireTopicItem): Buffer {
   return encodeSubscriptionItem({ kind: 'item', item });
 }
 
-function matches(stream: SubscriberStream, selector: StreamSelector): boolean {
+function matches(stream: SubscriberStream, selector: MomentoStreamSelector): boolean {
   return (
     (selector.cacheName === undefined || stream.request.cacheName === selector.cacheName) &&
     (selector.topic === undefined || stream.request.topic === selector.topic)

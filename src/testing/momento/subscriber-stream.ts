@@ -9,7 +9,7 @@ import type { WireSubscriptionRequest } from './pubsub-wire.js';
  * emulator.endStreams({ code: status.RESOURCE_EXHAUSTED, trailers: { err: 'topic_subscriptions_limit_exceeded' } });
  * ```
  */
-export interface StreamEnding {
+export interface MomentoStreamEnding {
   /** gRPC status code; `status.OK` ends the stream normally. */
   code: GrpcStatus;
   /** Status details. @default the status name */
@@ -19,7 +19,7 @@ export interface StreamEnding {
 }
 
 /** Builds the error object grpc-js turns into a status for a server call. */
-export function statusError(ending: StreamEnding): { code: GrpcStatus; details: string; metadata: Metadata } {
+export function statusError(ending: MomentoStreamEnding): { code: GrpcStatus; details: string; metadata: Metadata } {
   const metadata = new Metadata();
   for (const [key, value] of Object.entries(ending.trailers ?? {})) metadata.set(key, value);
   return { code: ending.code, details: ending.details ?? GrpcStatus[ending.code] ?? 'error', metadata };
@@ -63,7 +63,7 @@ export class SubscriberStream {
   }
 
   /** Ends the call with `ending` (OK: a normal end of stream). */
-  end(ending: StreamEnding): void {
+  end(ending: MomentoStreamEnding): void {
     if (this.ended) return;
     this.ended = true;
     this.outbox.length = 0;
