@@ -14,6 +14,8 @@ afterEach(async () => {
   for (const s of w.subscriptions) s.unsubscribe();
   await w.emulator.waitForStreams(0);
   expect(w.emulator.openStreams).toBe(0);
+  // The client closed its channel too: no socket is left on the stream address.
+  await until(() => w.emulator.streamConnections === 0, 'stream sockets closed');
   await w.close();
 });
 

@@ -77,6 +77,8 @@ export interface Mixi2Emulator {
   readonly pingsSent: number;
   /** Number of currently open event streams. */
   readonly openStreams: number;
+  /** TCP connections currently open to the stream address (through the relay; 0 without it). */
+  readonly streamConnections: number;
   /** The number of open event streams, replaying the current value. */
   readonly openStreams$: Observable<number>;
   /** Resolves once at least `count` event streams are open (`count` 0: once none is). */
@@ -173,6 +175,9 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
     },
     get pingsSent() {
       return hub.pingsSent;
+    },
+    get streamConnections() {
+      return proxy?.connections ?? 0;
     },
     get openStreams() {
       return hub.openStreams$.value;

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 /** A TCP relay in front of a local port, so the emulator can cut every client connection for real. */
 export interface TcpProxy {
   readonly port: number;
+  /** Client connections currently relayed. */
+  readonly connections: number;
   /** Destroys every relayed connection (both sides); new connections are accepted as before. */
   dropAll(): void;
   close(): Promise<void>;
@@ -12,6 +14,7 @@ export interface TcpProxy {
 /** Relays `127.0.0.1:<random>` to `127.0.0.1:targetPort`. */
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
   const track = (socket: Socket): void => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -21,6 +24,8 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     const upstream = connect(targetPort, '127.0.0.1');
     track(client);
     track(upstream);
+    clients.add(client);
+    client.on('close', () => clients.delete(client));
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     client.pipe(upstream);
@@ -34,6 +39,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   };
   return {
     port: (server.address() as AddressInfo).port,
+    get connections() {
+      return clients.size;
+    },
     dropAll,
     close: () =>
       new Promise<void>((resolve) => {
