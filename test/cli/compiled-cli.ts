@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
@@ -47,6 +47,7 @@ export function compiledCliEntry(): string {
 }
 
 const staleLockMs = 120_000;
+const staleBuildMs = 3_600_000;
 
 /** Takes the build lock (an atomic mkdir); false when another test worker holds it. */
 function tryLock(lock: string): boolean {
@@ -89,6 +90,8 @@ export async function prepareCompiledCli(): Promise<string> {
       rmSync(lock, { recursive: true, force: true });
     }
   }
+  // Marks the build as in use, so that another run does not remove it as stale.
+  utimesSync(outDir, new Date(), new Date());
   built = entry;
   return entry;
 }
@@ -98,5 +101,14 @@ function build(outDir: string, files: readonly string[], key: string): void {
   rmSync(staging, { recursive: true, force: true });
   transpileInto(staging, files);
   renameSync(staging, outDir);
-  for (const stale of readdirSync(cacheRoot)) if (stale !== key && stale !== 'build.lock') rmSync(join(cacheRoot, stale), { recursive: true, force: true });
+  removeStaleBuilds(key);
+}
+
+/** Builds of older sources not used for an hour (a concurrent test run may still be using a recent one). */
+function removeStaleBuilds(current: string): void {
+  for (const name of readdirSync(cacheRoot)) {
+    const path = join(cacheRoot, name);
+    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (name !== current && name !== 'build.lock' && age > staleBuildMs) rmSync(path, { recursive: true, force: true });
+  }
 }
