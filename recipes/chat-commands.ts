@@ -15,12 +15,13 @@ import {
   type SendChatMessageResponse,
 } from '../src/mixi2/index.js';
 import type { SendChatMessageArgs } from './api-requests.js';
+import { RECIPE_ENV, setting, type Env } from './environment.js';
 import { Meter } from './meter.js';
 import type { Mixi2Link } from './mixi2-link.js';
 import { effectRetry } from './effect-retry.js';
 import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
-import { isMain, runAsMain } from './runner.js';
+import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
 /** A parsed chat command. */
 export type ChatCommand =
@@ -170,6 +171,22 @@ export function runChatCommands(links: { mixi2: Mixi2Link }, options: Omit<ChatC
   return startRecipeRun('chat-commands', meter, pipeline$, { reconnects: [mixi2.reconnects$], gaps: [mixi2.gaps$] });
 }
 
-if (isMain(import.meta.url)) {
-  void runAsMain({ title: 'Recipe 2: mixi2 chat commands', services: ['mixi2'], start: (connections) => [runChatCommands({ mixi2: connections.mixi2! })] });
+/**
+ * The recipe as a program (`npx tsx recipes/chat-commands.ts`): options of `runRecipes`.
+ *
+ * @example
+ * ```ts
+ * await runRecipes({ ...chatCommandsMain(), duration: 10 });
+ * ```
+ */
+export function chatCommandsMain(env: Env = process.env): RunRecipesOptions {
+  const botUserId = setting(env, RECIPE_ENV.mixi2BotUserId);
+  return {
+    title: 'Recipe 2: mixi2 chat commands',
+    services: ['mixi2'],
+    env,
+    start: (connections) => [runChatCommands({ mixi2: connections.mixi2! }, botUserId === undefined ? {} : { botUserId })],
+  };
 }
+
+if (isMain(import.meta.url)) void runAsMain(chatCommandsMain());

@@ -12,12 +12,13 @@ import { dedupeBy } from '../src/index.js';
 import type { Note } from '../src/misskey/index.js';
 import { isPostCreated, type Event, type Timestamp } from '../src/mixi2/index.js';
 import type { TopicItemEvent } from '../src/momento/index.js';
+import type { Env } from './environment.js';
 import { Meter } from './meter.js';
 import type { MisskeyLink } from './misskey-link.js';
 import type { Mixi2Link } from './mixi2-link.js';
 import type { MomentoLink } from './momento-link.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
-import { isMain, runAsMain } from './runner.js';
+import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
 /** A post of either network, in one shape. */
 export interface FeedItem {
@@ -169,10 +170,21 @@ export function runCrossFeed(links: { mixi2: Mixi2Link; misskey: MisskeyLink; mo
   });
 }
 
-if (isMain(import.meta.url)) {
-  void runAsMain({
+/**
+ * The recipe as a program (`npx tsx recipes/cross-feed.ts`): options of `runRecipes`.
+ *
+ * @example
+ * ```ts
+ * await runRecipes({ ...crossFeedMain(), duration: 10 });
+ * ```
+ */
+export function crossFeedMain(env: Env = process.env): RunRecipesOptions {
+  return {
     title: 'Recipe 5: cross-network feed',
     services: ['mixi2', 'misskey', 'momento'],
+    env,
     start: (connections) => [runCrossFeed({ mixi2: connections.mixi2!, misskey: connections.misskey!, momento: connections.momento! }, { topic: connections.momentoNames.topic })],
-  });
+  };
 }
+
+if (isMain(import.meta.url)) void runAsMain(crossFeedMain());

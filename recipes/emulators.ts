@@ -15,6 +15,8 @@ export interface RecipeEmulators {
   momento?: MomentoEmulator;
   /** Drops every client connection of every emulator once (the clients must recover). */
   dropConnections(): void;
+  /** Resolves `true` once every emulator has a subscribed client (a stream, a channel, a topic), `false` after `timeoutMs`. */
+  clientsReady(timeoutMs: number): Promise<boolean>;
   /** Stops every emulator. */
   close(): Promise<void>;
 }
@@ -55,6 +57,16 @@ export async function startRecipeEmulators(services: readonly SourceName[]): Pro
       mixi2?.dropConnections();
       misskey?.dropConnections();
       momento?.dropConnections();
+    },
+    clientsReady: async (timeoutMs) => {
+      const ready = (): boolean =>
+        (mixi2 === undefined || mixi2.openStreams > 0) && (misskey === undefined || misskey.stats().channels > 0) && (momento === undefined || momento.openStreams > 0);
+      const deadline = Date.now() + timeoutMs;
+      while (!ready()) {
+        if (Date.now() > deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return true;
     },
     close: async () => {
       await Promise.all([mixi2?.close(), misskey?.close(), momento?.close()]);

@@ -8,12 +8,13 @@
 import { catchError, connect, defer, filter, map, merge, of, switchMap, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { dedupeBy, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import type { ChannelMessage, Note } from '../src/misskey/index.js';
+import type { Env } from './environment.js';
 import { Meter } from './meter.js';
 import type { MisskeyLink } from './misskey-link.js';
 import { effectRetry } from './effect-retry.js';
 import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
-import { isMain, runAsMain } from './runner.js';
+import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
 /** A keyword rule: notes whose text or CW matches `pattern` get `reaction`. */
 export interface KeywordRule {
@@ -155,6 +156,16 @@ export function runKeywordReactions(links: { misskey: MisskeyLink }, options: Om
   return startRecipeRun('keyword-reactions', meter, pipeline$, { reconnects: [misskey.reconnects$], gaps: [misskey.gaps$] });
 }
 
-if (isMain(import.meta.url)) {
-  void runAsMain({ title: 'Recipe 3: Misskey keyword reactions', services: ['misskey'], start: (connections) => [runKeywordReactions({ misskey: connections.misskey! })] });
+/**
+ * The recipe as a program (`npx tsx recipes/keyword-reactions.ts`): options of `runRecipes`.
+ *
+ * @example
+ * ```ts
+ * await runRecipes({ ...keywordReactionsMain(), duration: 10 });
+ * ```
+ */
+export function keywordReactionsMain(env: Env = process.env): RunRecipesOptions {
+  return { title: 'Recipe 3: Misskey keyword reactions', services: ['misskey'], env, start: (connections) => [runKeywordReactions({ misskey: connections.misskey! })] };
 }
+
+if (isMain(import.meta.url)) void runAsMain(keywordReactionsMain());

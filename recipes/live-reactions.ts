@@ -9,10 +9,11 @@ import { concat, connect, filter, map, mergeMap, of, scan, skip, takeUntil, take
 import { match } from 'ts-pattern';
 import { dedupeBy } from '../src/index.js';
 import type { Note, NoteUpdate } from '../src/misskey/index.js';
+import type { Env } from './environment.js';
 import { Meter } from './meter.js';
 import type { MisskeyLink } from './misskey-link.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
-import { isMain, runAsMain } from './runner.js';
+import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
 /** One followed note with its live reaction counts. */
 export interface LiveNote {
@@ -151,6 +152,16 @@ export function describeBoard(board: LiveBoard): string {
   return `following ${board.length} notes; top: "${(top.text ?? '').slice(0, 30)}" ${counts || '(no reaction yet)'}`;
 }
 
-if (isMain(import.meta.url)) {
-  void runAsMain({ title: 'Recipe 4: Misskey live reactions', services: ['misskey'], start: (connections) => [runLiveReactions({ misskey: connections.misskey! })] });
+/**
+ * The recipe as a program (`npx tsx recipes/live-reactions.ts`): options of `runRecipes`.
+ *
+ * @example
+ * ```ts
+ * await runRecipes({ ...liveReactionsMain(), duration: 10 });
+ * ```
+ */
+export function liveReactionsMain(env: Env = process.env): RunRecipesOptions {
+  return { title: 'Recipe 4: Misskey live reactions', services: ['misskey'], env, start: (connections) => [runLiveReactions({ misskey: connections.misskey! })] };
 }
+
+if (isMain(import.meta.url)) void runAsMain(liveReactionsMain());

@@ -23,8 +23,8 @@ import { Meter } from './meter.js';
 import { effectRetry } from './effect-retry.js';
 import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
-import { RECIPE_ENV, setting } from './environment.js';
-import { isMain, runAsMain } from './runner.js';
+import { RECIPE_ENV, setting, type Env } from './environment.js';
+import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
 /** What happened to one mention. */
 export type ReplyOutcome =
@@ -130,11 +130,22 @@ export function runMentionReply(links: { mixi2: Mixi2Link }, options: RunMention
   return startRecipeRun('mention-reply', meter, pipeline$, { reconnects: [mixi2.reconnects$], gaps: [mixi2.gaps$] });
 }
 
-if (isMain(import.meta.url)) {
-  const botUserId = setting(process.env, RECIPE_ENV.mixi2BotUserId);
-  void runAsMain({
+/**
+ * The recipe as a program (`npx tsx recipes/mention-reply.ts`): options of `runRecipes`.
+ *
+ * @example
+ * ```ts
+ * await runRecipes({ ...mentionReplyMain(), duration: 10 });
+ * ```
+ */
+export function mentionReplyMain(env: Env = process.env): RunRecipesOptions {
+  const botUserId = setting(env, RECIPE_ENV.mixi2BotUserId);
+  return {
     title: 'Recipe 1: mixi2 mention reply',
     services: ['mixi2'],
+    env,
     start: (connections) => [runMentionReply({ mixi2: connections.mixi2! }, botUserId === undefined ? {} : { botUserId })],
-  });
+  };
 }
+
+if (isMain(import.meta.url)) void runAsMain(mentionReplyMain());

@@ -58,16 +58,17 @@ export async function runRecipes(options: RunRecipesOptions): Promise<RecipesOut
   const links = [connections.mixi2, connections.misskey, connections.momento].filter((l): l is NonNullable<typeof l> => l !== undefined) as SourceLink[];
   write(options.title);
   write(`services: ${links.map((l) => `${l.source} (${l.real ? 'from the environment' : 'emulator'})`).join(', ')}`);
-  const traffic = options.traffic === false ? undefined : startTraffic(connections.emulators, options.traffic);
-  const started = Date.now();
   let runs: RecipeRun[];
   try {
     runs = options.start(connections);
   } catch (error) {
-    traffic?.stop();
     await connections.close();
     throw error;
   }
+  // Traffic sent before the pipelines are subscribed would be lost (mixi2 does not replay), so wait a little.
+  if (options.traffic !== false && !(await connections.emulators.clientsReady(5000))) write('(the emulators still lack a subscriber; feeding them anyway)');
+  const traffic = options.traffic === false ? undefined : startTraffic(connections.emulators, options.traffic);
+  const started = Date.now();
   const timers: NodeJS.Timeout[] = [];
   let stopRequested!: (reason: string) => void;
   const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
@@ -159,6 +160,8 @@ export function isMain(moduleUrl: string): boolean {
  * ```
  */
 export async function runAsMain(options: RunRecipesOptions): Promise<void> {
+  // A closed pipe (`… | head`) must not crash the run; the output just stops.
+  process.stdout.on('error', () => undefined);
   let exitCode = 1;
   try {
     const duration = options.duration ?? durationArg(process.argv.slice(2));

@@ -18,7 +18,7 @@ import {
 } from '../src/mixi2/index.js';
 import { buildChatMessageReceivedEvent, buildCommunityMemberChangedEvent, buildMixi2Post, buildPostCreatedEvent, type Mixi2Emulator } from '../src/testing/index.js';
 import { answerCommand, parseCommand, type CommandContext } from './chat-commands.js';
-import { RECIPE_ENV, setting } from './environment.js';
+import { RECIPE_ENV, setting, type Env } from './environment.js';
 import type { CreatePostArgs, SendChatMessageArgs } from './api-requests.js';
 import { Meter } from './meter.js';
 import { defaultReply } from './mention-reply.js';
@@ -26,7 +26,7 @@ import type { Mixi2Link } from './mixi2-link.js';
 import { effectRetry } from './effect-retry.js';
 import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
-import { isMain, runAsMain } from './runner.js';
+import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
 /** What happened to one webhook event. */
 export type WebhookOutcome =
@@ -194,25 +194,34 @@ export function sendWebhookTraffic(emulator: Mixi2Emulator, url: string, every =
   return () => clearInterval(timer);
 }
 
-if (isMain(import.meta.url)) {
-  const publicKey = setting(process.env, RECIPE_ENV.mixi2WebhookPublicKey);
-  const port = Number(setting(process.env, RECIPE_ENV.mixi2WebhookPort) ?? 8080);
-  void runAsMain({
+/**
+ * The recipe as a program (`npx tsx recipes/webhook-receiver.ts`): options of `runRecipes`. With
+ * `MIXI2_WEBHOOK_PUBLIC_KEY` set it listens on `MIXI2_WEBHOOK_PORT` (default 8080) for the real mixi2;
+ * otherwise on a free local port, fed by the mixi2 emulator's signed deliveries.
+ *
+ * @example
+ * ```ts
+ * await runRecipes({ ...webhookReceiverMain(), duration: 10 });
+ * ```
+ */
+export function webhookReceiverMain(env: Env = process.env, log: (line: string) => void = (line) => console.log(line)): RunRecipesOptions {
+  const publicKey = setting(env, RECIPE_ENV.mixi2WebhookPublicKey);
+  const port = Number(setting(env, RECIPE_ENV.mixi2WebhookPort) ?? 8080);
+  return {
     title: 'Recipe 6: mixi2 webhook receiver',
     services: ['mixi2'],
+    env,
     traffic: false,
     start: (connections) => {
       const emulator = connections.emulators.mixi2;
-      const real = publicKey !== undefined || emulator === undefined;
-      if (real && publicKey === undefined) throw new InvalidArgumentError(`${RECIPE_ENV.mixi2WebhookPublicKey} is not set`);
-      return [
-        runWebhookReceiver(
-          { mixi2: connections.mixi2! },
-          real
-            ? { publicKey: publicKey ?? '', port, onListening: (url) => console.log(`listening on ${url}`) }
-            : { publicKey: emulator.webhookPublicKey, port: 0, host: '127.0.0.1', onListening: (url) => sendWebhookTraffic(emulator, url), onNote: (line) => console.log(`  noted: ${line}`) },
-        ),
-      ];
+      if (publicKey === undefined && emulator === undefined) throw new InvalidArgumentError(`${RECIPE_ENV.mixi2WebhookPublicKey} is not set`);
+      const options: RunWebhookReceiverOptions =
+        publicKey !== undefined || emulator === undefined
+          ? { publicKey: publicKey ?? '', port, onListening: (url) => log(`listening on ${url}`) }
+          : { publicKey: emulator.webhookPublicKey, port: 0, host: '127.0.0.1', onListening: (url) => sendWebhookTraffic(emulator, url), onNote: (line) => log(`  noted: ${line}`) };
+      return [runWebhookReceiver({ mixi2: connections.mixi2! }, options)];
     },
-  });
+  };
 }
+
+if (isMain(import.meta.url)) void runAsMain(webhookReceiverMain());
