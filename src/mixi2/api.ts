@@ -1,5 +1,6 @@
 import { Metadata, status as Status, type CallOptions, type Client } from '@grpc/grpc-js';
 import { catchError, from, Observable, switchMap, throwError } from 'rxjs';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { Mixi2Auth } from './auth.js';
 import { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
 import {
@@ -172,7 +173,7 @@ function unaryCall<M extends Mixi2ApiMethod>(context: ApiContext, method: M, tok
     try {
       request = (requestCodecs[method].fromPartial as (object: unknown) => ApiRequestOf<M>)(partial);
     } catch (error) {
-      subscriber.error(error);
+      subscriber.error(new InvalidArgumentError(`${method}: the request does not fit ${method}'s request message`, { cause: error }));
       return undefined;
     }
     const metadata = new Metadata();

@@ -94,6 +94,9 @@ export function mixi2Client(options: Mixi2ClientOptions): Mixi2Client {
     apiTimeout = 30_000,
     apiLinger = 10_000,
   } = options;
+  for (const [name, value] of [['streamAddress', streamAddress], ['apiAddress', apiAddress]] as const) {
+    if (typeof value !== 'string' || value === '') throw new InvalidArgumentError(`mixi2Client: ${name} must be a host:port string`);
+  }
   const channelCredentials = options.credentials ?? grpcCredentials.createSsl();
   const state = new BehaviorSubject<ConnectionState>('closed');
   const gaps = new Subject<Mixi2Gap>();

@@ -1,6 +1,6 @@
 import { status as Status } from '@grpc/grpc-js';
 import { catchError, defer, finalize, from, Observable, switchMap, throwError, type SchedulerLike } from 'rxjs';
-import { AuthenticationError, ConnectionLostError, PermissionError, RateLimitError } from '../core/errors.js';
+import { AuthenticationError, ConnectionLostError, InvalidArgumentError, PermissionError, RateLimitError } from '../core/errors.js';
 import type { ConnectionState } from '../core/connection-state.js';
 import { mixi2ReconnectPolicy, retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
 import { watchdog } from '../core/watchdog.js';
@@ -51,6 +51,7 @@ export interface EventStreamContext {
  */
 export function eventStream(context: EventStreamContext, options: Mixi2EventsOptions = {}): Observable<Event> {
   const { idleTimeout = 60_000, scheduler } = options;
+  if (!(idleTimeout > 0)) return throwError(() => new InvalidArgumentError(`idleTimeout must be a positive number of milliseconds, not ${idleTimeout}`));
   return defer(() => {
     let open = false;
     let lastEventId: string | undefined;

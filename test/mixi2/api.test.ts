@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError, PermissionError, RateLimitError } from '../../src/core/errors.js';
+import { ApiError, InvalidArgumentError, PermissionError, RateLimitError } from '../../src/core/errors.js';
 import {
   GetPostMediaStatusResponse_Status,
   InitiatePostMediaUploadRequest_Type,
@@ -163,6 +163,8 @@ describe('mixi2 client.api', () => {
     expect((both as ApiError).status).toBe(status.INVALID_ARGUMENT);
     const missing = await firstValueFrom(api.deletePost({ postId: 'nope' })).catch((e: unknown) => e);
     expect((missing as ApiError).status).toBe(status.NOT_FOUND);
+    const malformed = await firstValueFrom(api.getUsers({ userIdList: 'user-alice' } as never)).catch((e: unknown) => e);
+    expect(malformed).toBeInstanceOf(InvalidArgumentError);
     world.emulator.denyPermission();
     await expect(firstValueFrom(api.getUsers({}))).rejects.toBeInstanceOf(PermissionError);
   });

@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, ConnectionLostError, IdleTimeoutError, PermissionError } from '../../src/core/errors.js';
-import { isPostCreated, type Event } from '../../src/mixi2/index.js';
+import { AuthenticationError, ConnectionLostError, IdleTimeoutError, InvalidArgumentError, PermissionError } from '../../src/core/errors.js';
+import { isPostCreated, mixi2Client, type Event } from '../../src/mixi2/index.js';
 import { buildChatMessageReceivedEvent, buildPingEvent, buildPostCreatedEvent } from '../../src/testing/mixi2/index.js';
 import { fastPolicy, startWorld, until, type World } from './harness.js';
 
@@ -202,5 +202,13 @@ describe('mixi2 client.events()', () => {
     await emulator.waitForStreams(0);
     expect(got.errors).toEqual([]);
     expect(states.values.at(-1)).toBe('closed');
+  });
+
+  it('refuses bad options with InvalidArgumentError', async () => {
+    world = await startWorld();
+    const error = await firstValueFrom(world.client.events({ idleTimeout: -1 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(() => mixi2Client({ auth: { token: async () => 't' }, streamAddress: '' })).toThrow(InvalidArgumentError);
+    expect(world.emulator.subscribeCalls).toBe(0);
   });
 });
