@@ -48,6 +48,7 @@ function printable(event: Exclude<TopicEvent, { type: 'heartbeat' }>): object {
  */
 export async function openMomentoTail(options: MomentoTailOptions): Promise<TailSession> {
   const { cacheName, topic } = options;
+  const env = options.env ?? process.env;
   let emulator: MomentoEmulator | undefined;
   let client: TopicClient;
   if (options.emulator) {
@@ -56,9 +57,8 @@ export async function openMomentoTail(options: MomentoTailOptions): Promise<Tail
     emulator = await startMomentoEmulator();
     client = emulatorTopicClient(emulator);
   } else {
-    client = clientFromEnv(options.env ?? process.env);
+    client = clientFromEnv(env);
   }
-  const env = options.env ?? process.env;
   const endpoint = emulator?.endpoint ?? env['MOMENTO_LOCAL_ENDPOINT'] ?? env['MOMENTO_ENDPOINT'];
   const guard = firstConnectionGuard();
   const state$ = new BehaviorSubject<ConnectionState>('closed');
