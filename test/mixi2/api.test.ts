@@ -153,6 +153,15 @@ describe('mixi2 client.api', () => {
     await expect(firstValueFrom(world.client.api.getUsers({ userIdList: ['user-alice'] }))).resolves.toBeDefined();
   });
 
+  it('enforces the per-minute rate limit option like the service (RESOURCE_EXHAUSTED per RPC)', async () => {
+    world = await startWorld({ emulator: { rateLimitPerMinute: 2 } });
+    const { api } = world.client;
+    await firstValueFrom(api.getUsers({}));
+    await firstValueFrom(api.getUsers({}));
+    await expect(firstValueFrom(api.getUsers({}))).rejects.toBeInstanceOf(RateLimitError);
+    await expect(firstValueFrom(api.getPosts({}))).resolves.toEqual({ posts: [] });
+  });
+
   it('maps refusals to typed errors with the status', async () => {
     world = await startWorld();
     const { api } = world.client;
