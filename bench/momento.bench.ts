@@ -27,7 +27,9 @@ type ChildReply = { id: number; port?: number };
 if (process.env.MOMENTO_BENCH_CHILD === '1') await serveAsChild();
 
 async function serveAsChild(): Promise<void> {
-  const emulator = await startMomentoEmulator({ heartbeatIntervalMs: 0, retainedItems: 1000, waitTimeoutMs: 60_000 });
+  // A whole burst stays replayable: if the SDK's keepalive gives up on a loaded box mid-burst, it resumes
+  // without losing items, so every run still ends with exactly the items it counts.
+  const emulator = await startMomentoEmulator({ heartbeatIntervalMs: 0, retainedItems: WARMUP_ITEMS + ITEMS, waitTimeoutMs: 60_000 });
   const reply = (message: ChildReply): void => void process.send?.(message);
   process.on('disconnect', () => void emulator.close().then(() => process.exit(0)));
   process.on('message', (request: ChildRequest) => {
@@ -152,6 +154,21 @@ function teardown(): Promise<void> {
   return Promise.resolve();
 }
 
+/** Rejects when a run stops making progress for 30 s, instead of hanging the benchmark. */
+function stalled(clock: ItemClock): Promise<never> {
+  return new Promise((_, reject) => {
+    let seen = -1;
+    const timer = setInterval(() => {
+      if (clock.received === WARMUP_ITEMS + ITEMS) clearInterval(timer);
+      else if (clock.received === seen) {
+        clearInterval(timer);
+        reject(new Error(`delivery stalled at ${clock.received} of ${WARMUP_ITEMS + ITEMS} items`));
+      } else seen = clock.received;
+    }, 30_000);
+    timer.unref();
+  });
+}
+
 /** One delivery run: subscribe with `consume`, blast `ITEMS` items, wait for the last one. */
 async function deliveryRun(key: string, consume: (topic: string, clock: ItemClock) => () => void): Promise<number> {
   const topic = `items-${run++}`;
@@ -160,7 +177,7 @@ async function deliveryRun(key: string, consume: (topic: string, clock: ItemCloc
   const stop = consume(topic, clock);
   await emulatorProcess!.call({ cmd: 'waitStreams', count: 1 });
   await emulatorProcess!.call({ cmd: 'blast', topic, count: WARMUP_ITEMS + ITEMS });
-  await clock.finished;
+  await Promise.race([clock.finished, stalled(clock)]);
   stop();
   await emulatorProcess!.call({ cmd: 'waitStreams', count: 0 });
   recordWall(key, clock.rates[1]);

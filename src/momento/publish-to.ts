@@ -1,7 +1,8 @@
 import { TopicPublishResponse, type TopicClient } from '@gomomento/sdk';
-import { identity, mergeMap, Observable, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
+import { identity, Observable, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import { InvalidArgumentError } from '../core/errors.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
+import { boundedMergeMap } from './bounded-merge-map.js';
 import { fromMomentoError, fromMomentoFailure } from './momento-error.js';
 
 /**
@@ -78,7 +79,7 @@ export function publishTo<V extends string | Uint8Array>(
     throw new InvalidArgumentError(`publishTo: concurrency must be a positive integer, got ${String(concurrency)}`);
   }
   const retried: MonoTypeOperatorFunction<TopicPublished<V>> = retry === false ? identity : retryBackoff(retry);
-  return mergeMap((value: V, index: number) => publishOne(client, cacheName, topicName, value, index).pipe(retried), concurrency);
+  return boundedMergeMap((value: V, index: number) => publishOne(client, cacheName, topicName, value, index).pipe(retried), concurrency);
 }
 
 function publishOne<V extends string | Uint8Array>(

@@ -1,0 +1,116 @@
+import { filter, identity, map, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { ProtocolError } from '../core/errors.js';
+import { partition, stableHash } from '../core/partition.js';
+import { decodeWith, type FanOutCodec } from './fan-out-codec.js';
+import { decodeFanOutEnvelope, type FanOutEnvelope } from './fan-out-envelope.js';
+import type { TopicDiscontinuityEvent, TopicEvent, TopicItemEvent } from './topic-event.js';
+import { topicEvents, type TopicEventsOptions, type TopicSubscriber } from './topic-events.js';
+
+/**
+ * Options of {@link fromFanOut}.
+ *
+ * @example
+ * ```ts
+ * fromFanOut(topics, 'cache', 'events', { codec: mixi2EventCodec, partition: { index: 0, count: 3 } });
+ * ```
+ */
+export interface FromFanOutOptions<T> extends TopicEventsOptions {
+  /** The codec the publisher used. Required. */
+  codec: FanOutCodec<T>;
+  /**
+   * Keep only this worker's share: `partition(index, count, key)` on the envelope key. Several indexes
+   * keep several shares (a worker standing by for a neighbour's partition, see the guide).
+   * @default every message
+   */
+  partition?: { index: number | readonly number[]; count: number };
+  /**
+   * What to do with a message that is not a fan-out envelope of this codec: `'error'` ends the stream with
+   * `ProtocolError`, `'skip'` drops it (after telling `onUndecodable`).
+   * @default 'error'
+   */
+  undecodable?: 'error' | 'skip';
+  /** Hears every undecodable message, whatever `undecodable` says. @default none */
+  onUndecodable?: (error: ProtocolError, item: TopicItemEvent) => void;
+  /**
+   * Hears the topic's discontinuities: items this subscription will never see (for any partition).
+   * @default none
+   */
+  onDiscontinuity?: (gap: TopicDiscontinuityEvent) => void;
+}
+
+/**
+ * One value read from a fan-out topic.
+ *
+ * @example
+ * ```ts
+ * const message: FanOutMessage<Event> = { key: 'e-1', value: event, sequenceNumber: 42 };
+ * ```
+ */
+export interface FanOutMessage<T> {
+  /** The partition key from the envelope. */
+  readonly key: string;
+  /** The decoded value. */
+  readonly value: T;
+  /** The topic sequence number of the message. */
+  readonly sequenceNumber: number;
+}
+
+/**
+ * A worker's side of {@link fanOutTo}: a cold Observable of the values published on a fan-out topic,
+ * decoded, optionally reduced to this worker's partition before the payload is decoded. With `count`
+ * workers using `partition: { index, count }` (index 0..count-1) every message is kept by exactly one of
+ * them. Resubscribes and reports like {@link topicEvents}.
+ *
+ * @example
+ * ```ts
+ * const index = Number(process.env.WORKER_INDEX);
+ * fromFanOut(topics, 'cache', 'mixi2-events', { codec: mixi2EventCodec, partition: { index, count: 3 } })
+ *   .pipe(concatMap(({ value }) => handle(value)))
+ *   .subscribe();
+ * ```
+ */
+export function fromFanOut<T>(client: TopicSubscriber, cacheName: string, topicName: string, options: FromFanOutOptions<T>): Observable<FanOutMessage<T>> {
+  const { codec, undecodable = 'error', onUndecodable, onDiscontinuity } = options;
+  const keep = keepShares(options.partition);
+  const reject = (error: unknown, item: TopicItemEvent): null => {
+    const failure = error instanceof ProtocolError ? error : new ProtocolError('undecodable fan-out message', { cause: error });
+    onUndecodable?.(failure, item);
+    if (undecodable === 'error') throw failure;
+    return null;
+  };
+  const toEnvelope = (event: TopicEvent): Envelope | null => {
+    if (event.type === 'discontinuity') onDiscontinuity?.(event);
+    if (event.type !== 'item') return null;
+    try {
+      return { ...decodeFanOutEnvelope(event.value), item: event };
+    } catch (error) {
+      return reject(error, event);
+    }
+  };
+  const toMessage = (envelope: Envelope): FanOutMessage<T> | null => {
+    try {
+      return { key: envelope.key, value: decodeWith(codec, envelope.codec, envelope.payload), sequenceNumber: envelope.item.sequenceNumber };
+    } catch (error) {
+      return reject(error, envelope.item);
+    }
+  };
+  return topicEvents(client, cacheName, topicName, options).pipe(
+    map(toEnvelope),
+    filter((envelope): envelope is Envelope => envelope !== null),
+    keep,
+    map(toMessage),
+    filter((message): message is FanOutMessage<T> => message !== null),
+  );
+}
+
+type Envelope = FanOutEnvelope & { item: TopicItemEvent };
+
+function keepShares(shares: FromFanOutOptions<unknown>['partition']): MonoTypeOperatorFunction<Envelope> {
+  if (shares === undefined) return identity;
+  const indexes = typeof shares.index === 'number' ? [shares.index] : [...new Set(shares.index)];
+  // partition() validates every index; several shares are one filter over the same stable hash.
+  const kept = indexes.map((index) => partition<Envelope>(index, shares.count, (e) => e.key));
+  if (kept.length === 1) return kept[0]!;
+  const owned = new Set(indexes);
+  return filter((envelope) => owned.has(stableHash(envelope.key) % shares.count));
+}
