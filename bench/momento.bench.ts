@@ -17,7 +17,7 @@ const CACHE = 'bench';
 const ITEMS = 100_000;
 /** Items delivered before the measured ones, so every run is measured at steady state. */
 const WARMUP_ITEMS = 5_000;
-const PUBLISHES = 1_500;
+const PUBLISHES = 3_000;
 const CONCURRENCY = 8;
 const VALUE = 'x'.repeat(100);
 
