@@ -1,5 +1,5 @@
 import { TopicPublishResponse, type TopicClient } from '@gomomento/sdk';
-import { identity, Observable, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
+import { defer, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import { InvalidArgumentError } from '../core/errors.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
 import { boundedMergeMap } from './bounded-merge-map.js';
@@ -78,32 +78,28 @@ export function publishTo<V extends string | Uint8Array>(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InvalidArgumentError(`publishTo: concurrency must be a positive integer, got ${String(concurrency)}`);
   }
-  const retried: MonoTypeOperatorFunction<TopicPublished<V>> = retry === false ? identity : retryBackoff(retry);
-  return boundedMergeMap((value: V, index: number) => publishOne(client, cacheName, topicName, value, index).pipe(retried), concurrency);
+  if (retry === false) return boundedMergeMap((value: V, index: number) => publishOne(client, cacheName, topicName, value, index), concurrency);
+  const retried: MonoTypeOperatorFunction<TopicPublished<V>> = retryBackoff(retry);
+  return boundedMergeMap((value: V, index: number) => defer(() => publishOne(client, cacheName, topicName, value, index)).pipe(retried), concurrency);
 }
 
-function publishOne<V extends string | Uint8Array>(
+/** Publishes one value; resolves once the service accepted it, rejects with a streamrx error. */
+async function publishOne<V extends string | Uint8Array>(
   client: TopicPublisher,
   cacheName: string,
   topicName: string,
   value: V,
   index: number,
-): Observable<TopicPublished<V>> {
-  return new Observable((subscriber) => {
-    if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
-      subscriber.error(new InvalidArgumentError(`publishTo: value #${index} is neither a string nor a Uint8Array`));
-      return;
-    }
-    client.publish(cacheName, topicName, value).then(
-      (response) => {
-        if (response.type === TopicPublishResponse.Error) {
-          subscriber.error(fromMomentoError(response, 'publish'));
-          return;
-        }
-        subscriber.next({ value, index });
-        subscriber.complete();
-      },
-      (error: unknown) => subscriber.error(fromMomentoFailure(error, 'publish')),
-    );
-  });
+): Promise<TopicPublished<V>> {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+    throw new InvalidArgumentError(`publishTo: value #${index} is neither a string nor a Uint8Array`);
+  }
+  let response: Awaited<ReturnType<TopicPublisher['publish']>>;
+  try {
+    response = await client.publish(cacheName, topicName, value);
+  } catch (error) {
+    throw fromMomentoFailure(error, 'publish');
+  }
+  if (response.type === TopicPublishResponse.Error) throw fromMomentoError(response, 'publish');
+  return { value, index };
 }
