@@ -5,7 +5,8 @@ import { buildPostCreatedEvent } from '../../src/testing/mixi2/builders.js';
 import { startMixi2Emulator, type Mixi2Emulator } from '../../src/testing/mixi2/emulator.js';
 import { startMomentoCacheEmulator, type MomentoCacheEmulator } from '../../src/testing/momento-cache/index.js';
 import { startMomentoEmulator, type MomentoEmulator } from '../../src/testing/momento/index.js';
-import { bundleChildren, Child, killAllChildren, runningChildren, type ChildMessage } from './child.js';
+import { bundleChildren, Child, killAllChildren, runningChildren } from './child.js';
+import { Ledger } from './ledger.js';
 
 const CACHE = 'cache';
 const TOPIC = 'mixi2-events';
@@ -26,34 +27,6 @@ afterEach(async () => {
   expect(runningChildren()).toBe(0);
   await Promise.all([mixi2.close(), momento.close(), cache.close()]);
 });
-
-/** Who handled what, as the workers report it. */
-class Ledger {
-  readonly handledBy = new Map<string, number[]>();
-  total = 0;
-  private readonly waiters = new Set<() => void>();
-
-  record(message: ChildMessage): void {
-    if (message.type !== 'handled') return;
-    const id = String(message.id);
-    this.handledBy.set(id, [...(this.handledBy.get(id) ?? []), Number(message.worker)]);
-    this.total += 1;
-    for (const waiter of [...this.waiters]) waiter();
-  }
-
-  /** Resolves once `total >= count`. */
-  reach(count: number): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.total < count) return;
-        this.waiters.delete(check);
-        resolve();
-      };
-      this.waiters.add(check);
-      check();
-    });
-  }
-}
 
 /** Partition 1 has a standby keeper (worker 0); the events of a partition kept by two workers are claimed. */
 const STANDBY_LAYOUT = [{ keep: '0,1', shared: '1' }, { keep: '1', shared: '1' }, { keep: '2', shared: '' }];
