@@ -9,15 +9,14 @@
  * 10,000 followed notes vs 1; (3b) 1,000 followed notes vs misskey-js listeners checking the id; (4) stream
  * API round trips at 64 in flight vs a bare Map-of-resolvers client; HTTP round trips reported.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Stream } from 'misskey-js';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import WebSocket from 'ws';
 import { misskey, type MisskeyClient, type NoteUpdate } from '../src/misskey/index.js';
 import { startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions, type MisskeyEmulatorStats, type PreparedFlood } from '../src/testing/misskey/index.js';
+import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
 import type { Comparison } from './harness.js';
 
 const CHANNEL_MESSAGES = 30_000;
@@ -42,7 +41,8 @@ type ChildCommand =
   | { cmd: 'prepareFrames'; key: string; frames: string[]; count: number; to: string }
   | { cmd: 'write'; key: string };
 
-if (process.env.MISSKEY_BENCH_CHILD === '1') serveAsChild();
+const CHILD_FLAG = 'MISSKEY_BENCH_CHILD';
+if (isBenchChild(CHILD_FLAG)) serveAsChild();
 
 function serveAsChild(): void {
   let emulator: MisskeyEmulator | undefined;
@@ -68,34 +68,21 @@ function serveAsChild(): void {
         return floods.get(command.key)?.write();
     }
   };
-  process.on('message', (message: { id: number; command: ChildCommand }) => {
-    void run(message.command).then((result) => process.send?.({ id: message.id, result }));
-  });
-  process.on('disconnect', () => void emulator?.close().then(() => process.exit(0)));
+  serveBenchChild(run, () => emulator?.close());
 }
 
 /** The parent's handle on a child-process emulator. */
 class RemoteEmulator {
-  private child: ChildProcess | undefined;
-  private readonly waiting = new Map<number, (result: unknown) => void>();
-  private counter = 0;
+  private readonly child = new BenchChild<ChildCommand>(import.meta.url, CHILD_FLAG);
   origin = '';
   port = 0;
 
   call<R>(command: ChildCommand): Promise<R> {
-    const id = ++this.counter;
-    return new Promise<R>((resolve) => {
-      this.waiting.set(id, resolve as (result: unknown) => void);
-      this.child?.send({ id, command });
-    });
+    return this.child.call<R>(command);
   }
 
   async start(options: MisskeyEmulatorOptions): Promise<void> {
-    this.child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, MISSKEY_BENCH_CHILD: '1' }, execArgv: ['--import', 'tsx'] });
-    this.child.on('message', (reply: { id: number; result: unknown }) => {
-      this.waiting.get(reply.id)?.(reply.result);
-      this.waiting.delete(reply.id);
-    });
+    this.child.start();
     Object.assign(this, await this.call<{ origin: string; port: number }>({ cmd: 'start', options }));
   }
 
@@ -108,8 +95,7 @@ class RemoteEmulator {
   }
 
   close(): void {
-    this.child?.disconnect();
-    this.child = undefined;
+    this.child.stop();
   }
 }
 

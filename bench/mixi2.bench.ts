@@ -7,10 +7,8 @@
  * - webhook: verified deliveries per second through `mixi2Webhook` against a hand-written node:http receiver
  *   doing the same Ed25519 check and decode (reported, no goal).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createPublicKey, verify } from 'node:crypto';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { type Subscription } from 'rxjs';
@@ -18,6 +16,7 @@ import { clientCredentials, mixi2Client, mixi2Webhook, SendEventRequest, EventTy
 import { ApplicationServiceClient as StreamClient } from '../src/mixi2/gen/social/mixi/application/service/application_stream/v1/service.js';
 import { buildMixi2User, buildPostCreatedEvent, encodeEventResponse, startMixi2Emulator } from '../src/testing/mixi2/index.js';
 import { WebhookSender } from '../src/testing/mixi2/webhook-sender.js';
+import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
 import type { Comparison } from './harness.js';
 
 const EVENTS = 200_000;
@@ -56,10 +55,11 @@ function realisticEvent(i: number) {
   return buildPostCreatedEvent({ postId: `post-${i}`, text: SAMPLE_TEXTS[i % SAMPLE_TEXTS.length] ?? '' }, { eventId: `event-${i}`, issuer });
 }
 
-type ChildRequest = { id: number; cmd: 'start' | 'flood' | 'waitClosed' };
-type ChildReply = { id: number; streamAddress?: string; clientId?: string; clientSecret?: string; tokenUrl?: string };
+type ChildRequest = { cmd: 'start' | 'flood' | 'waitClosed' };
+type Endpoints = { streamAddress?: string; clientId?: string; clientSecret?: string; tokenUrl?: string };
 
-if (process.env.MIXI2_BENCH_CHILD === '1') await serveAsChild();
+const CHILD_FLAG = 'MIXI2_BENCH_CHILD';
+if (isBenchChild(CHILD_FLAG)) await serveAsChild();
 
 async function serveAsChild(): Promise<void> {
   const emulator = await startMixi2Emulator({ pingInterval: Infinity, relay: false });
@@ -67,57 +67,18 @@ async function serveAsChild(): Promise<void> {
     encodeEventResponse(Array.from({ length: EVENTS_PER_MESSAGE }, (_, j) => realisticEvent(i * EVENTS_PER_MESSAGE + j))),
   );
   const flood = Array.from({ length: EVENTS / EVENTS_PER_MESSAGE }, (_, i) => distinct[i % DISTINCT] as Buffer);
-  const reply = (message: ChildReply): void => void process.send?.(message);
-  process.on('disconnect', () => void emulator.close().then(() => process.exit(0)));
-  process.on('message', (request: ChildRequest) => {
+  serveBenchChild<ChildRequest>((request) => {
     if (request.cmd === 'start') {
       const { streamAddress, clientId, clientSecret, tokenUrl } = emulator;
-      reply({ id: request.id, streamAddress, clientId, clientSecret, tokenUrl });
-    } else if (request.cmd === 'waitClosed') {
-      void emulator.waitForStreams(0).then(() => reply({ id: request.id }));
-    } else {
-      void emulator
-        .waitForStreams(1)
-        .then(() => emulator.flood(flood))
-        .then(() => reply({ id: request.id }));
+      return { streamAddress, clientId, clientSecret, tokenUrl };
     }
-  });
+    if (request.cmd === 'waitClosed') return emulator.waitForStreams(0);
+    return emulator.waitForStreams(1).then(() => emulator.flood(flood));
+  }, () => emulator.close());
 }
 
-class EmulatorProcess {
-  private child: ChildProcess | undefined;
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: ChildReply) => void>();
-
-  async start(): Promise<ChildReply> {
-    const child = fork(fileURLToPath(import.meta.url), [], {
-      env: { ...process.env, MIXI2_BENCH_CHILD: '1' },
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.child = child;
-    child.on('message', (reply: ChildReply) => {
-      this.waiting.get(reply.id)?.(reply);
-      this.waiting.delete(reply.id);
-    });
-    return this.call({ cmd: 'start' });
-  }
-
-  call(request: Omit<ChildRequest, 'id'>): Promise<ChildReply> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.child?.send({ ...request, id });
-    });
-  }
-
-  stop(): void {
-    this.child?.disconnect();
-  }
-}
-
-const emulatorProcess = new EmulatorProcess();
-let endpoints: ChildReply = { id: 0 };
+const emulatorProcess = new BenchChild<ChildRequest>(import.meta.url, CHILD_FLAG);
+let endpoints: Endpoints = {};
 let auth: Mixi2Auth;
 
 const cpuRates = { baseline: [] as number[], subject: [] as number[] };
@@ -149,7 +110,8 @@ const eventsComparison: Comparison = {
   unit: 'events/s',
   goal: '>= 0.95',
   async setup() {
-    endpoints = await emulatorProcess.start();
+    emulatorProcess.start();
+    endpoints = await emulatorProcess.call<Endpoints>({ cmd: 'start' });
     auth = clientCredentials({ clientId: endpoints.clientId ?? '', clientSecret: endpoints.clientSecret ?? '', tokenUrl: endpoints.tokenUrl });
   },
   async teardown() {

@@ -3,14 +3,13 @@
  * The emulator runs in a child process (this same file, started with MOMENTO_BENCH_CHILD=1) so that its
  * encoding and writing do not share the event loop being measured.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { TopicPublishResponse, TopicSubscribeResponse, type TopicClient } from '@gomomento/sdk';
 import { from, lastValueFrom, count as countValues } from 'rxjs';
 import { publishTo, topicItems } from '../src/momento/index.js';
 import { emulatorTopicClient, startMomentoEmulator } from '../src/testing/momento/index.js';
+import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
 import { median, type Comparison } from './harness.js';
 
 const CACHE = 'bench';
@@ -21,61 +20,23 @@ const PUBLISHES = 3_000;
 const CONCURRENCY = 8;
 const VALUE = 'x'.repeat(100);
 
-type ChildRequest = { id: number; cmd: 'start' } | { id: number; cmd: 'waitStreams'; count: number } | { id: number; cmd: 'blast'; topic: string; count: number };
-type ChildReply = { id: number; port?: number };
+type ChildRequest = { cmd: 'start' } | { cmd: 'waitStreams'; count: number } | { cmd: 'blast'; topic: string; count: number };
 
-if (process.env.MOMENTO_BENCH_CHILD === '1') await serveAsChild();
+const CHILD_FLAG = 'MOMENTO_BENCH_CHILD';
+if (isBenchChild(CHILD_FLAG)) await serveAsChild();
 
 async function serveAsChild(): Promise<void> {
   // A whole burst stays replayable: if the SDK's keepalive gives up on a loaded box mid-burst, it resumes
   // without losing items, so every run still ends with exactly the items it counts.
   const emulator = await startMomentoEmulator({ heartbeatIntervalMs: 0, retainedItems: WARMUP_ITEMS + ITEMS, waitTimeoutMs: 60_000 });
-  const reply = (message: ChildReply): void => void process.send?.(message);
-  process.on('disconnect', () => void emulator.close().then(() => process.exit(0)));
-  process.on('message', (request: ChildRequest) => {
-    if (request.cmd === 'start') reply({ id: request.id, port: emulator.port });
-    else if (request.cmd === 'waitStreams') {
-      void emulator.waitFor(() => emulator.openStreams === request.count).then(() => reply({ id: request.id }));
-    } else {
-      for (let i = 0; i < request.count; i++) emulator.publish(CACHE, request.topic, VALUE);
-      reply({ id: request.id });
-    }
-  });
+  serveBenchChild<ChildRequest>((request) => {
+    if (request.cmd === 'start') return emulator.port;
+    if (request.cmd === 'waitStreams') return emulator.waitFor(() => emulator.openStreams === request.count);
+    for (let i = 0; i < request.count; i++) emulator.publish(CACHE, request.topic, VALUE);
+    return undefined;
+  }, () => emulator.close());
 }
 
-/** The emulator child process and the calls the benchmarks make to it. */
-class EmulatorProcess {
-  private child: ChildProcess | undefined;
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: ChildReply) => void>();
-
-  async start(): Promise<number> {
-    const child = fork(fileURLToPath(import.meta.url), [], {
-      env: { ...process.env, MOMENTO_BENCH_CHILD: '1' },
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.child = child;
-    child.on('message', (reply: ChildReply) => {
-      this.waiting.get(reply.id)?.(reply);
-      this.waiting.delete(reply.id);
-    });
-    const { port } = await this.call({ cmd: 'start' });
-    return port!;
-  }
-
-  call(request: { cmd: 'start' } | { cmd: 'waitStreams'; count: number } | { cmd: 'blast'; topic: string; count: number }): Promise<ChildReply> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.child!.send({ ...request, id });
-    });
-  }
-
-  stop(): void {
-    this.child?.disconnect();
-  }
-}
 
 /**
  * Wall and CPU time of this process over a stretch of work. The figure compared is work per CPU-second of
@@ -135,15 +96,16 @@ const collectGarbage: () => void = (() => {
   return runInNewContext('gc') as () => void;
 })();
 
-let emulatorProcess: EmulatorProcess | undefined;
+let emulatorProcess: BenchChild<ChildRequest> | undefined;
 let subscribeClient: TopicClient;
 let publishClient: TopicClient;
 let run = 0;
 
 async function setup(): Promise<void> {
   if (emulatorProcess) return;
-  emulatorProcess = new EmulatorProcess();
-  const port = await emulatorProcess.start();
+  emulatorProcess = new BenchChild<ChildRequest>(import.meta.url, CHILD_FLAG);
+  emulatorProcess.start();
+  const port = await emulatorProcess.call<number>({ cmd: 'start' });
   subscribeClient = emulatorTopicClient({ port }, { clientTimeoutMs: 120_000 });
   publishClient = emulatorTopicClient({ port }, { unaryConnections: 4, clientTimeoutMs: 120_000 });
 }

@@ -1,0 +1,60 @@
+/**
+ * A benchmark's peer (an emulator) in a child process, so its CPU does not share the measuring process.
+ * The bench file forks itself with an environment flag set; the child serves requests over IPC.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Whether this process is the child started by {@link BenchChild} with `flag`. */
+export function isBenchChild(flag: string): boolean {
+  return process.env[flag] === '1';
+}
+
+/**
+ * Child side: answers each request with `handle(request)`; when the parent disconnects, runs `close` and exits.
+ */
+export function serveBenchChild<Request>(handle: (request: Request) => unknown, close: () => unknown = () => undefined): void {
+  process.on('message', (message: { id: number; request: Request }) => {
+    void Promise.resolve(handle(message.request)).then((result) => process.send?.({ id: message.id, result }));
+  });
+  process.on('disconnect', () => void Promise.resolve(close()).then(() => process.exit(0)));
+}
+
+/** Parent side: the forked bench file and the requests made to it. */
+export class BenchChild<Request> {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (result: unknown) => void>();
+
+  /** `moduleUrl` is the bench file's `import.meta.url`; `flag` the variable that makes it serve as a child. */
+  constructor(
+    private readonly moduleUrl: string,
+    private readonly flag: string,
+  ) {}
+
+  start(): void {
+    const child = fork(fileURLToPath(this.moduleUrl), [], {
+      env: { ...process.env, [this.flag]: '1' },
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('message', (reply: { id: number; result: unknown }) => {
+      this.waiting.get(reply.id)?.(reply.result);
+      this.waiting.delete(reply.id);
+    });
+    this.child = child;
+  }
+
+  call<Result = unknown>(request: Request): Promise<Result> {
+    const id = this.nextId++;
+    return new Promise<Result>((resolve) => {
+      this.waiting.set(id, resolve as (result: unknown) => void);
+      this.child?.send({ id, request });
+    });
+  }
+
+  stop(): void {
+    this.child?.disconnect();
+    this.child = undefined;
+  }
+}
