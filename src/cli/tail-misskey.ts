@@ -73,7 +73,7 @@ export async function openMisskeyTail(options: MisskeyTailOptions): Promise<Tail
     target: `misskey${emulator ? ' emulator' : ''} ${channel} at ${settings.origin}`,
     events$,
     state$: client.state$,
-    notices$: client.gapFills$.pipe(map((fill) => `fetched ${fill.fetched} notes missed since ${fill.sinceId}${fill.complete ? '' : ' (more may be missing)'}`)),
+    notices$: client.gapFills$.pipe(map((fill) => `fetched ${fill.fetched} notes missed since ${fill.sinceId ?? new Date(fill.sinceDate ?? 0).toISOString()}${fill.complete ? '' : ' (more may be missing)'}`)),
     close: async () => {
       traffic?.unsubscribe();
       await emulator?.close();

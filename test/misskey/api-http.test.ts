@@ -31,6 +31,16 @@ describe('api() over HTTP', () => {
     expect(emulator.stats().connections).toBe(0);
   });
 
+  it('answers a second reaction by the same user with ALREADY_REACTED, as Misskey does, and never retries it', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator);
+    const { createdNote } = await firstValueFrom(client.api('notes/create', { text: 'react twice' }));
+    await firstValueFrom(client.api('notes/reactions/create', { noteId: createdNote.id, reaction: '👍' }));
+    const error = await failure(firstValueFrom(client.api('notes/reactions/create', { noteId: createdNote.id, reaction: '👍' })));
+    expect(error).toMatchObject({ status: 400, errorCode: 'ALREADY_REACTED', errorId: '71efcf98-86d6-4e2b-b2ad-9d032369366b' });
+    expect(emulator.apiCalls.filter((c) => c.endpoint === 'notes/reactions/create')).toHaveLength(2);
+  });
+
   it('maps Misskey error bodies to MisskeyApiError with code, id, kind and info', async () => {
     const emulator = await rig.emulator();
     const client = rig.client(emulator);

@@ -85,8 +85,7 @@ export const emulatedEndpoints: Readonly<Record<string, Handler>> = {
   },
   'notes/reactions/create': withNote((world, noteId, params, me) => {
     const reaction = typeof params['reaction'] === 'string' ? params['reaction'] : '👍';
-    world.react(noteId, me.id, reaction);
-    return noContent;
+    return world.react(noteId, me.id, reaction) ? noContent : misskeyErrors.alreadyReacted();
   }),
   'notes/reactions/delete': withNote((world, noteId, _params, me) => (world.unreact(noteId, me.id), noContent)),
   'notes/polls/vote': withNote((world, noteId, params, me) => (world.vote(noteId, me.id, Number(params['choice'])), noContent)),

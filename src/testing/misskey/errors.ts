@@ -49,6 +49,8 @@ export const misskeyErrors = {
     ),
   noSuchNote: (): EmulatedHttpAnswer =>
     errorAnswer(400, { message: 'No such note.', code: 'NO_SUCH_NOTE', id: '24fcbfc6-2e37-42b6-8388-c29b3861a08d', kind: 'client' }),
+  alreadyReacted: (): EmulatedHttpAnswer =>
+    errorAnswer(400, { message: 'You are already reacting to that note.', code: 'ALREADY_REACTED', id: '71efcf98-86d6-4e2b-b2ad-9d032369366b', kind: 'client' }),
   invalidParam: (param: string, reason: string): EmulatedHttpAnswer =>
     errorAnswer(400, {
       message: 'Invalid param.',
