@@ -1,5 +1,5 @@
 import { firstValueFrom, type Observable, type Subscription } from 'rxjs';
-import { emulatorEnvironment, startEmulators, type Emulators } from './emulators.js';
+import { emulatorEnvironment, startEmulators, type Emulators } from '../testing/emulators.js';
 import { ExitCode } from './exit-code.js';
 import { reportFailure } from './failure-report.js';
 import { feedMisskey } from './misskey-traffic.js';

@@ -12,3 +12,4 @@ export * from './mixi2/index.js';
 export * from './misskey/index.js';
 export * from './momento/index.js';
 export * from './marbles.js';
+export { startEmulators, emulatorEnvironment, type Emulators, type StartEmulatorsOptions } from './emulators.js';

@@ -13,3 +13,4 @@ export { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './
 export type { NoteDraft } from './world.js';
 export type { RecordedApiCall } from './http-api.js';
 export { aidGenerator } from './ids.js';
+export { buildMisskeyNote, buildNoteMessage, buildNoteUpdated } from './value-builders.js';

@@ -19,3 +19,4 @@ export type { MomentoStreamSelector } from './pubsub-emulation.js';
 export type { WireDiscontinuity as MomentoWireDiscontinuity } from './pubsub-wire.js';
 export { emulatorTopicClient } from './emulator-topic-client.js';
 export type { EmulatorTopicClientOptions } from './emulator-topic-client.js';
+export { buildTopicItem, buildTopicHeartbeat, buildTopicDiscontinuity } from './value-builders.js';

@@ -1,6 +1,6 @@
-import { startMisskeyEmulator, type MisskeyEmulator } from '../testing/misskey/index.js';
-import { startMixi2Emulator, type Mixi2Emulator } from '../testing/mixi2/index.js';
-import { startMomentoEmulator, type MomentoEmulator } from '../testing/momento/index.js';
+import { startMisskeyEmulator, type MisskeyEmulator } from './misskey/index.js';
+import { startMixi2Emulator, type Mixi2Emulator } from './mixi2/index.js';
+import { startMomentoEmulator, type MomentoEmulator } from './momento/index.js';
 
 /**
  * Options of {@link startEmulators}.
