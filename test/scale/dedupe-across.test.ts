@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, AuthenticationError, ConnectionLostError, InvalidArgumentError, type StreamRxError } from '../../src/core/errors.js';
-import { dedupeAcross } from '../../src/momento/dedupe-across.js';
+import { dedupeAcross, type DedupeAcrossOptions } from '../../src/momento/dedupe-across.js';
 import { emulatorCacheClient, startMomentoCacheEmulator, type MomentoCacheEmulator } from '../../src/testing/momento-cache/index.js';
 
 let emulator: MomentoCacheEmulator;
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 const id = (value: { id: string }): string => value.id;
 const values = (...ids: string[]): Array<{ id: string }> => ids.map((i) => ({ id: i }));
-const run = (client: CacheClient, input: Array<{ id: string }>, options: Parameters<typeof dedupeAcross>[3]) =>
+const run = (client: CacheClient, input: Array<{ id: string }>, options: DedupeAcrossOptions<{ id: string }>) =>
   lastValueFrom(from(input).pipe(dedupeAcross(client, 'cache', id, options), toArray()));
 
 describe('dedupeAcross', () => {
