@@ -67,7 +67,10 @@ export function jsonCodec<T>(key: (value: T) => string): FanOutCodec<T> {
  */
 export const misskeyNoteCodec: FanOutCodec<{ readonly id: string }> = jsonCodec((note: { readonly id: string }) => note.id);
 
-/** Decodes a payload with `codec`, turning any failure into `ProtocolError`. */
+/**
+ * Decodes a payload with `codec`, turning any failure into `ProtocolError`.
+ * @internal
+ */
 export function decodeWith<T>(codec: FanOutCodec<T>, tag: number, payload: Uint8Array): T {
   if (tag !== codec.tag) throw new ProtocolError(`fan-out message has codec tag ${tag}; this reader expects ${codec.tag}`);
   try {

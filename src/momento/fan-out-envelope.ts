@@ -2,6 +2,11 @@ import { InvalidArgumentError, ProtocolError } from '../core/errors.js';
 
 /**
  * Version byte of the fan-out envelope; a reader refuses any other.
+ *
+ * @example
+ * ```ts
+ * encodeFanOutEnvelope({ key: 'k', codec: 2, payload })[0] === FAN_OUT_ENVELOPE_VERSION; // true
+ * ```
  */
 export const FAN_OUT_ENVELOPE_VERSION = 1;
 

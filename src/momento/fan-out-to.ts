@@ -1,4 +1,5 @@
-import { map, type OperatorFunction } from 'rxjs';
+import { defer, map, mergeMap, Observable, of, type OperatorFunction } from 'rxjs';
+import { stableHash } from '../core/partition.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { FanOutCodec } from './fan-out-codec.js';
 import { encodeFanOutEnvelope } from './fan-out-envelope.js';
@@ -21,6 +22,14 @@ export interface FanOutToOptions<T> {
    * @default { concurrency: 1, retry: false }
    */
   publish?: PublishToOptions;
+  /**
+   * Publish each value on one of `topics` partition topics, `<topic>-p<i>` with i = stableHash(key) % topics,
+   * instead of on `topic` itself, so that a worker reading with `fromFanOut({ partitionedTopics: topics })`
+   * receives only its share rather than parsing and dropping everybody else's. Fixed for the life of the
+   * topics: ingest and workers must agree on it.
+   * @default undefined (one topic)
+   */
+  partitionedTopics?: number;
 }
 
 /**
@@ -70,24 +79,43 @@ export function fanOutTo<T>(
   if (!codec || typeof codec.encode !== 'function' || typeof codec.key !== 'function') {
     throw new InvalidArgumentError('fanOutTo: options.codec (with key and encode) is required');
   }
-  return (source) => {
-    // Values waiting for their publish to be accepted, by source index.
-    const pending = new Map<number, { value: T; key: string }>();
-    return source.pipe(
-      map((value, index) => {
-        const key = codec.key(value);
-        if (typeof key !== 'string') throw new InvalidArgumentError(`fanOutTo: value #${index} has no string partition key`);
-        pending.set(index, { value, key });
-        return encodeFanOutEnvelope({ key, codec: codec.tag, payload: encodeValue(codec, value, index) });
-      }),
-      publishTo(client, cacheName, topicName, options.publish),
-      map(({ value: bytes, index }): FanOutPublished<T> => {
-        const { value, key } = pending.get(index) as { value: T; key: string };
-        pending.delete(index);
-        return { value, key, index, bytes: bytes.length };
-      }),
+  const { concurrency = 1, retry = false } = options.publish ?? {};
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidArgumentError(`fanOutTo: publish.concurrency must be a positive integer, got ${String(concurrency)}`);
+  }
+  const topicOf = partitionTopicNamer(topicName, options.partitionedTopics);
+  const publishOne = (value: T, index: number): Observable<FanOutPublished<T>> => {
+    const key = codec.key(value);
+    if (typeof key !== 'string') throw new InvalidArgumentError(`fanOutTo: value #${index} has no string partition key`);
+    const bytes = encodeFanOutEnvelope({ key, codec: codec.tag, payload: encodeValue(codec, value, index) });
+    return of(bytes).pipe(
+      publishTo(client, cacheName, topicOf(key), { retry }),
+      map((): FanOutPublished<T> => ({ value, key, index, bytes: bytes.length })),
     );
   };
+  return mergeMap((value: T, index: number) => defer(() => publishOne(value, index)), concurrency);
+}
+
+/**
+ * The name of partition topic `index` of a fan-out topic with `partitionedTopics`: `<topic>-p<index>`.
+ * {@link fanOutTo} publishes a key on partition topic stableHash(key) % partitionedTopics, and
+ * `fromFanOut` reads the partition topics of the shares it keeps.
+ *
+ * @example
+ * ```ts
+ * partitionTopicName('events', 2); // 'events-p2'
+ * ```
+ */
+export function partitionTopicName(topicName: string, index: number): string {
+  return `${topicName}-p${index}`;
+}
+
+function partitionTopicNamer(topicName: string, partitionedTopics: number | undefined): (key: string) => string {
+  if (partitionedTopics === undefined) return () => topicName;
+  if (!Number.isInteger(partitionedTopics) || partitionedTopics < 1) {
+    throw new InvalidArgumentError(`fanOutTo: partitionedTopics must be a positive integer, got ${String(partitionedTopics)}`);
+  }
+  return (key) => partitionTopicName(topicName, stableHash(key) % partitionedTopics);
 }
 
 function encodeValue<T>(codec: FanOutCodec<T>, value: T, index: number): Uint8Array {

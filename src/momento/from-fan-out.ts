@@ -1,5 +1,6 @@
-import { filter, identity, map, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
-import { ProtocolError } from '../core/errors.js';
+import { filter, identity, map, merge, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { partitionTopicName } from './fan-out-to.js';
+import { InvalidArgumentError, ProtocolError } from '../core/errors.js';
 import { partition, stableHash } from '../core/partition.js';
 import { decodeWith, type FanOutCodec } from './fan-out-codec.js';
 import { decodeFanOutEnvelope, type FanOutEnvelope } from './fan-out-envelope.js';
@@ -23,6 +24,13 @@ export interface FromFanOutOptions<T> extends TopicEventsOptions {
    * @default every message
    */
   partition?: { index: number | readonly number[]; count: number };
+  /**
+   * Read the partition topics written by `fanOutTo({ partitionedTopics })` (the same number) instead of
+   * `topic`: one subscription per kept share, so this worker receives only its share. Requires `partition`
+   * with `count` equal to this number.
+   * @default undefined (one topic, every message received, other shares dropped here)
+   */
+  partitionedTopics?: number;
   /**
    * What to do with a message that is not a fan-out envelope of this codec: `'error'` ends the stream with
    * `ProtocolError`, `'skip'` drops it (after telling `onUndecodable`).
@@ -70,7 +78,8 @@ export interface FanOutMessage<T> {
  * ```
  */
 export function fromFanOut<T>(client: TopicSubscriber, cacheName: string, topicName: string, options: FromFanOutOptions<T>): Observable<FanOutMessage<T>> {
-  const { codec, undecodable = 'error', onUndecodable, onDiscontinuity } = options;
+  const { codec, undecodable = 'error', onUndecodable, onDiscontinuity } = options ?? ({} as FromFanOutOptions<T>);
+  if (!codec || typeof codec.decode !== 'function') throw new InvalidArgumentError('fromFanOut: options.codec (with decode) is required');
   const keep = keepShares(options.partition);
   const reject = (error: unknown, item: TopicItemEvent): null => {
     const failure = error instanceof ProtocolError ? error : new ProtocolError('undecodable fan-out message', { cause: error });
@@ -94,7 +103,7 @@ export function fromFanOut<T>(client: TopicSubscriber, cacheName: string, topicN
       return reject(error, envelope.item);
     }
   };
-  return topicEvents(client, cacheName, topicName, options).pipe(
+  return sourceTopics(client, cacheName, topicName, options).pipe(
     map(toEnvelope),
     filter((envelope): envelope is Envelope => envelope !== null),
     keep,
@@ -105,9 +114,23 @@ export function fromFanOut<T>(client: TopicSubscriber, cacheName: string, topicN
 
 type Envelope = FanOutEnvelope & { item: TopicItemEvent };
 
+function sharesOf(shares: FromFanOutOptions<unknown>['partition']): number[] {
+  if (shares === undefined) return [];
+  return typeof shares.index === 'number' ? [shares.index] : [...new Set(shares.index)];
+}
+
+function sourceTopics<T>(client: TopicSubscriber, cacheName: string, topicName: string, options: FromFanOutOptions<T>): Observable<TopicEvent> {
+  const { partitionedTopics, partition: shares } = options;
+  if (partitionedTopics === undefined) return topicEvents(client, cacheName, topicName, options);
+  if (shares?.count !== partitionedTopics) {
+    throw new InvalidArgumentError(`fromFanOut: partitionedTopics (${String(partitionedTopics)}) needs partition.count equal to it`);
+  }
+  return merge(...sharesOf(shares).map((index) => topicEvents(client, cacheName, partitionTopicName(topicName, index), options)));
+}
+
 function keepShares(shares: FromFanOutOptions<unknown>['partition']): MonoTypeOperatorFunction<Envelope> {
   if (shares === undefined) return identity;
-  const indexes = typeof shares.index === 'number' ? [shares.index] : [...new Set(shares.index)];
+  const indexes = sharesOf(shares);
   // partition() validates every index; several shares are one filter over the same stable hash.
   const kept = indexes.map((index) => partition<Envelope>(index, shares.count, (e) => e.key));
   if (kept.length === 1) return kept[0]!;

@@ -65,6 +65,24 @@ describe('fanOutTo and fromFanOut over the Momento emulator', () => {
     expect(shares.flat().find((m) => m.key === 'e-7')?.value).toEqual(events[7]);
   });
 
+  it('with partitioned topics, each worker subscribes only to its share', async () => {
+    const events = Array.from({ length: 30 }, (_, i) => buildPostCreatedEvent({}, { eventId: `p-${i}` }));
+    const share = (index: number) => events.filter((e) => stableHash(e.eventId) % 2 === index);
+    const workers = [0, 1].map((index) =>
+      firstValueFrom(
+        fromFanOut(client, 'cache', 'events', { codec: mixi2EventCodec, partition: { index, count: 2 }, partitionedTopics: 2 }).pipe(take(share(index).length), toArray()),
+      ),
+    );
+    await emulator.waitFor(() => emulator.streams({ topic: 'events-p0' }).length === 1 && emulator.streams({ topic: 'events-p1' }).length === 1, 'partition topics');
+    await lastValueFrom(from(events).pipe(fanOutTo(client, 'cache', 'events', { codec: mixi2EventCodec, partitionedTopics: 2, publish: { concurrency: 4 } })));
+    const [zero, one] = await Promise.all(workers);
+    expect(zero!.map((m) => m.key).sort()).toEqual(share(0).map((e) => e.eventId).sort());
+    expect(one!.map((m) => m.key).sort()).toEqual(share(1).map((e) => e.eventId).sort());
+    expect(emulator.topic('cache', 'events-p0').lastSequenceNumber + emulator.topic('cache', 'events-p1').lastSequenceNumber).toBe(30);
+    expect(emulator.topic('cache', 'events').lastSequenceNumber).toBe(0);
+    expect(() => fromFanOut(client, 'cache', 'events', { codec: mixi2EventCodec, partitionedTopics: 2 })).toThrow(InvalidArgumentError);
+  });
+
   it('carries Misskey notes as JSON keyed by note id, several shares per worker', async () => {
     const notes = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, text: `note ${i}` }));
     const all = firstValueFrom(fromFanOut(client, 'cache', 'events', { codec: misskeyNoteCodec, partition: { index: [0, 1], count: 2 } }).pipe(take(12), toArray()));
@@ -96,5 +114,6 @@ describe('fanOutTo and fromFanOut over the Momento emulator', () => {
     await expect(lastValueFrom(from([cyclic]).pipe(fanOutTo(client, 'cache', 'events', { codec: jsonCodec((v: typeof cyclic) => v.id) })))).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(lastValueFrom(from([{}]).pipe(fanOutTo(client, 'cache', 'events', { codec: jsonCodec(() => undefined as unknown as string) })))).rejects.toThrow(/partition key/);
     expect(() => fromFanOut(client, 'cache', 'events', { codec: mixi2EventCodec, partition: { index: 3, count: 3 } })).toThrow(InvalidArgumentError);
+    expect(() => fromFanOut(client, 'cache', 'events', {} as never)).toThrow(InvalidArgumentError);
   });
 });
