@@ -7,10 +7,12 @@ import { clientCredentials, mixi2Client } from '../../src/mixi2/index.js';
 import { fanOutTo } from '../../src/momento/fan-out-to.js';
 import { mixi2EventCodec } from '../../src/momento/fan-out-codec.js';
 import { topicClientFromEnv } from '../../src/momento/topic-client-from-env.js';
-import { NoopMomentoLoggerFactory } from '@gomomento/sdk';
+import { NoopMomentoLoggerFactory, TopicConfigurations } from '@gomomento/sdk';
 
 const env = process.env as Record<string, string>;
-const topics = topicClientFromEnv({ loggerFactory: new NoopMomentoLoggerFactory() });
+const loggerFactory = new NoopMomentoLoggerFactory();
+// A generous deadline: on a loaded test machine a publish may wait, and a failed one would stop the ingest.
+const topics = topicClientFromEnv({ loggerFactory, configuration: TopicConfigurations.Default.latest(loggerFactory).withClientTimeoutMillis(30_000) });
 const mixi2 = mixi2Client({
   auth: clientCredentials({ clientId: env.MIXI2_CLIENT_ID!, clientSecret: env.MIXI2_CLIENT_SECRET!, tokenUrl: env.MIXI2_TOKEN_URL! }),
   streamAddress: env.MIXI2_STREAM_ADDRESS!,

@@ -1,9 +1,9 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../src/mixi2/protocol.js';
 import { buildChatMessageReceivedEvent } from '../../src/testing/mixi2/builders.js';
 import { startMixi2Emulator, type Mixi2Emulator } from '../../src/testing/mixi2/emulator.js';
 import { startMomentoCacheEmulator, type MomentoCacheEmulator } from '../../src/testing/momento-cache/index.js';
-import { bundleChildren, Child, killAllChildren, runningChildren } from './child.js';
+import { bundleChildren, Child, killAllChildren, removeBundles, runningChildren } from './child.js';
 import { Ledger } from './ledger.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 
@@ -16,6 +16,8 @@ const MAX_ATTEMPTS = 4; // mixi2: the first delivery and up to 3 retries
 let mixi2: Mixi2Emulator;
 let cache: MomentoCacheEmulator;
 let proxy: RoundRobinProxy | undefined;
+
+afterAll(removeBundles);
 
 beforeAll(() => bundleChildren(['webhook-receiver-process.ts']), 30_000);
 
@@ -36,7 +38,10 @@ async function startReceiver(index: number, ledger: Ledger): Promise<{ child: Ch
     CACHE_NAME: CACHE,
     WEBHOOK_PUBLIC_KEY: mixi2.webhookPublicKey,
   });
-  child.onMessage((message) => ledger.record(message));
+  child.onMessage((message) => {
+    if (message.type === 'failed') ledger.fail(`receiver ${index} failed: ${String(message.error)}`);
+    ledger.record(message);
+  });
   const listening = await child.next((message) => message.type === 'listening');
   return { child, url: String(listening.url) };
 }

@@ -1,7 +1,8 @@
 /**
  * A worker of the fan-out proof: subscribes to the fan-out topic, keeps the partitions listed in KEEP,
  * claims the events of the partitions listed in SHARED (kept by two workers) in the shared cache with
- * dedupeAcross, and reports every event it handles to the parent.
+ * dedupeAcross, and reports every event it handles to the parent; `{ type: 'stats' }` is answered with
+ * the number of events of its partitions it received.
  * On `{ type: 'crash' }` it stops taking new events and SIGKILLs itself as soon as every claim it started
  * is reported: a real process death at an event boundary (see the guide for a crash inside a handler).
  */
@@ -29,7 +30,9 @@ let inFlight = 0;
 const die = (): void => {
   process.kill(process.pid, 'SIGKILL');
 };
+let received = 0;
 process.on('message', (message: { type: string }) => {
+  if (message.type === 'stats') process.send?.({ type: 'stats', received, worker: index });
   if (message.type !== 'crash') return;
   crashRequested = true;
   if (inFlight === 0) die();
@@ -45,6 +48,7 @@ const claim = dedupeAcross(cache, cacheName, (m: FanOutMessage<Event>) => m.key,
 
 const handle = (message: FanOutMessage<Event>): Observable<never> => {
   if (crashRequested) return EMPTY;
+  received += 1;
   inFlight += 1;
   const claimed = shared.has(stableHash(message.key) % count) ? claim : identity;
   return of(message).pipe(
@@ -57,7 +61,11 @@ const handle = (message: FanOutMessage<Event>): Observable<never> => {
   );
 };
 
-fromFanOut(topics, cacheName, env.TOPIC!, { codec: mixi2EventCodec, partition: { index: keep, count } })
+fromFanOut(topics, cacheName, env.TOPIC!, {
+  codec: mixi2EventCodec,
+  partition: { index: keep, count },
+  onDiscontinuity: (gap) => process.send?.({ type: 'failed', error: `discontinuity ${JSON.stringify(gap)}` }),
+})
   .pipe(mergeMap(handle, 64))
   .subscribe({ error: (error: unknown) => process.send?.({ type: 'failed', error: String(error) }) });
 process.on('disconnect', () => process.exit(0));
