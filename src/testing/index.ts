@@ -13,3 +13,4 @@ export * from './misskey/index.js';
 export * from './momento/index.js';
 export * from './marbles.js';
 export { startEmulators, emulatorEnvironment, type Emulators, type StartEmulatorsOptions } from './emulators.js';
+export * from './momento-cache/index.js';

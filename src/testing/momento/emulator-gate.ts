@@ -1,3 +1,4 @@
+import type { MomentoCacheRpcName } from '../momento-cache/cache-service.js';
 import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
 import type { MomentoStreamEnding } from './subscriber-stream.js';
 
@@ -9,7 +10,7 @@ import type { MomentoStreamEnding } from './subscriber-stream.js';
  * const rpc: MomentoRpcName = 'subscribe';
  * ```
  */
-export type MomentoRpcName = 'publish' | 'subscribe';
+export type MomentoRpcName = 'publish' | 'subscribe' | MomentoCacheRpcName;
 
 /**
  * A failure the next `count` calls of `rpc` answer with (before any work is done).

@@ -1,3 +1,4 @@
+import { createMomentoCacheService, type MomentoCacheService } from '../momento-cache/cache-service.js';
 import { MomentoLocalProvider, type CredentialProvider } from '@gomomento/sdk';
 import type { Observable } from 'rxjs';
 import { EmulatorEvents, type MomentoEmulatorEvent } from './emulator-events.js';
@@ -99,6 +100,11 @@ export interface MomentoEmulator {
   topic(cacheName: string, topic: string): { lastSequenceNumber: number; sequencePage: number };
   /** Number of open Subscribe streams. */
   readonly openStreams: number;
+  /**
+   * The cache service (`cache_client.Scs`: Get, Set, SetIf, Delete) served on the same port, for the real
+   * `CacheClient` (see `emulatorCacheClient`): its keys, TTLs, counters and failure controls.
+   */
+  readonly cache: MomentoCacheService;
   /** The open Subscribe streams, optionally of one cache or topic. */
   streams(selector?: MomentoStreamSelector): MomentoEmulatedStream[];
   /** Every Subscribe request accepted so far (refused ones appear as `refused` events), oldest first. */
@@ -154,8 +160,9 @@ export async function startMomentoEmulator(options: MomentoEmulatorOptions = {})
     gate,
     events,
   );
-  // A later service (the cache's `cache_client.Scs`) joins this list and shares port, gate and events.
-  const services: EmulatedService[] = [pubsub];
+  // The cache's `cache_client.Scs` shares the port and the gate (credentials, scripted failures, known caches).
+  const cache = createMomentoCacheService({ refuse: (rpc, metadata, cacheName) => gate.refusal(rpc, metadata, cacheName) });
+  const services: EmulatedService[] = [pubsub, cache];
   for (const service of services) service.install(host);
   const port = await host.listen(options.port ?? 0);
   const subscribeRequests: MomentoEmulatedStream[] = [];
@@ -181,6 +188,7 @@ export async function startMomentoEmulator(options: MomentoEmulatorOptions = {})
     get openStreams() {
       return pubsub.openStreams().length;
     },
+    cache,
     streams: (selector) => pubsub.openStreams(selector).map((s) => describe({ streamId: s.id, ...s.request })),
     subscribeRequests,
     get connections() {
