@@ -2,10 +2,15 @@ import { ApiError, AuthenticationError, PermissionError, RateLimitError, type St
 
 /** Misskey's error body, `{ error: { message, code, id, kind, info } }` without the wrapper. */
 export interface MisskeyErrorBody {
+  /** Human-readable description of the error. */
   message?: string;
+  /** Error code, e.g. `NO_SUCH_NOTE` (not unique across endpoints). */
   code?: string;
+  /** Error id (a UUID), the stable key to match on. */
   id?: string;
+  /** Who is at fault: `client`, `server` or `permission`. */
   kind?: 'client' | 'server' | 'permission' | string;
+  /** Extra details, e.g. `INVALID_PARAM`'s `param` and `reason`. */
   info?: unknown;
 }
 

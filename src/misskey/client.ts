@@ -44,16 +44,33 @@ export interface MisskeyOptions {
   reconnect?: RetryBackoffOptions;
   /** How long the socket stays open after the last subscriber left, in ms. @default 2000 */
   closeDelay?: number;
-  /** How long a channel `connect` may wait for `connected` before {@link ChannelRejectedError}, in ms. @default 10000 */
+  /** How long a channel `connect` may wait for `connected` before {@link streamrx!ChannelRejectedError}, in ms. @default 10000 */
   ackTimeout?: number;
   /** Keep-alive: `h` frames for proxies every `heartbeatInterval` ms (0: off), and a watchdog replacing a socket silent for `idleTimeout` ms (longer than the server's 2-minute pong limit). @default { heartbeatInterval: 60000, idleTimeout: 150000 } */
-  keepAlive?: { heartbeatInterval?: number; idleTimeout?: number };
+  keepAlive?: {
+    /** Interval of `h` frames, in ms; 0 turns them off. @default 60000 */
+    heartbeatInterval?: number;
+    /** How long the socket may stay silent before it is replaced, in ms. @default 150000 */
+    idleTimeout?: number;
+  };
   /** Messages held while disconnected (stream API requests; `ch` messages per channel); past it the oldest is dropped and counted (a dropped stream API request fails with ConnectionLostError). @default 1000 */
   maxQueuedMessages?: number;
   /** Gap-fill of timeline channels after a reconnect: `false` to turn off; `limit` is one page (the server's maximum is 100). @default { limit: 100 } */
-  gapFill?: boolean | { limit?: number };
+  gapFill?:
+    | boolean
+    | {
+        /** Notes fetched per page (the server's maximum is 100); 0 turns gap-fill off. @default 100 */
+        limit?: number;
+      };
   /** HTTP API behaviour. `retry`: backoff of 5xx and network failures (`maxRetries: 0` disables); `retryRateLimited`: also retry 429 after `Retry-After`; `timeout` per attempt in ms. @default { retry: { initialDelay: 250, multiplier: 2, maxDelay: 5000, maxRetries: 3, jitter: 0.5 }, retryRateLimited: false, timeout: 30000 } */
-  http?: { retry?: RetryBackoffOptions; retryRateLimited?: boolean; timeout?: number };
+  http?: {
+    /** Backoff of 5xx and network failures; `maxRetries: 0` disables retries. @default defaultHttpRetry */
+    retry?: RetryBackoffOptions;
+    /** Whether 429 answers are retried too, after `Retry-After`. @default false */
+    retryRateLimited?: boolean;
+    /** Time limit of each attempt, in ms. @default 30000 */
+    timeout?: number;
+  };
   /** Time a stream API request may wait for its answer, in ms. @default 30000 */
   streamApiTimeout?: number;
   /** Scheduler of every timer (backoff, grace period, acks, keep-alive); virtualised inside `TestScheduler.run()`. @default asyncScheduler */

@@ -1,6 +1,8 @@
 /** A frame that parsed as a JSON object with a string `type`: what every Misskey message looks like. */
 export interface MisskeyFrame {
+  /** The message type, e.g. `channel`, `noteUpdated`, `connected`. */
   type: string;
+  /** The message payload, if any. */
   body?: unknown;
   [key: string]: unknown;
 }
@@ -10,6 +12,7 @@ export type MalformedReason = 'not-json' | 'not-an-object' | 'no-type';
 
 /** The result of {@link parseFrame} for a frame that is not a Misskey message. */
 export interface MalformedFrame {
+  /** Why the frame was skipped. */
   readonly malformed: MalformedReason;
 }
 

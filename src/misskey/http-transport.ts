@@ -4,12 +4,22 @@ import { RequestTimeoutError } from '../core/errors.js';
 
 /** What a transport returns: the status, a header reader and the body text. */
 export interface HttpAnswer {
+  /** The HTTP status code. */
   status: number;
+  /** The value of response header `name` (case-insensitive), `undefined` when absent. */
   header(name: string): string | undefined;
+  /** The response body as text (empty for no body). */
   text: string;
 }
 
-/** One request in flight: its answer, and a way to abandon it. */
+/**
+ * One request in flight: its answer, and a way to abandon it.
+ * @example
+ * ```ts
+ * const exchange = nodeHttpTransport()('https://misskey.example/api/meta', '{}', 30_000);
+ * exchange.answer.then((a) => console.log(a.status));
+ * ```
+ */
 export interface HttpExchange {
   /** Resolves with the answer; rejects on network failure or with {@link RequestTimeoutError}. */
   answer: Promise<HttpAnswer>;
@@ -27,7 +37,17 @@ export type HttpTransport = (url: string, body: string, timeoutMs: number) => Ht
 export type FetchLike = (
   url: string,
   init: { method: string; body: string; headers: Record<string, string>; signal: AbortSignal },
-) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+) => Promise<{
+  /** The HTTP status code. */
+  status: number;
+  /** The response headers. */
+  headers: {
+    /** The value of header `name` (case-insensitive), `null` when absent. */
+    get(name: string): string | null;
+  };
+  /** Reads the whole body as text. */
+  text(): Promise<string>;
+}>;
 
 const jsonHeaders = { 'Content-Type': 'application/json' };
 

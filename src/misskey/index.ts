@@ -14,7 +14,7 @@ export { misskey, type MisskeyClient, type MisskeyOptions, type ChannelOptions, 
 export { MisskeyApiError, misskeyErrorOf, type MisskeyErrorBody } from './api-error.js';
 export { parseFrame, isMalformed, type MisskeyFrame, type MalformedFrame, type MalformedReason } from './frame.js';
 export type { GapFill } from './gap-fill.js';
-export { nodeHttpTransport, fetchTransport, type HttpTransport, type HttpAnswer, type FetchLike } from './http-transport.js';
+export { nodeHttpTransport, fetchTransport, type HttpTransport, type HttpAnswer, type HttpExchange, type FetchLike } from './http-transport.js';
 export { defaultHttpRetry } from './http-api.js';
 export type { MisskeyClientStats } from './session.js';
 export type { WebSocketLike, WebSocketConstructor } from './socket-link.js';
@@ -29,7 +29,9 @@ export type {
   EndpointName,
   EndpointParams,
   EndpointResponse,
+  EventsOf,
   Note,
   NoteUpdate,
   NoteUpdatedEvent,
+  PayloadOf,
 } from './types.js';

@@ -8,12 +8,17 @@ import { redact } from '../core/redact.js';
  * `addEventListener` API (browsers, Node 22's global `WebSocket`).
  */
 export interface WebSocketLike {
+  /** The connection state: `0` connecting, `1` open, `2` closing, `3` closed. */
   readonly readyState: number;
+  /** Sends one text frame. */
   send(data: string): void;
+  /** Starts the closing handshake with an optional close code and reason. */
   close(code?: number, reason?: string): void;
   /** Kills the socket without a closing handshake (`ws`), used when the peer has gone silent. */
   terminate?(): void;
+  /** `ws`'s EventEmitter API (`open`, `message`, `ping`, `close`, `error`); used when present. */
   on?(event: string, listener: (...args: never[]) => void): unknown;
+  /** The WHATWG event API, used when `on` is absent. */
   addEventListener?(type: string, listener: (event: never) => void): void;
 }
 

@@ -1,5 +1,6 @@
 /** How a timeline channel's missed notes are fetched over HTTP. */
 export interface TimelineEndpoint {
+  /** The HTTP API endpoint, e.g. `notes/timeline`. */
   endpoint: string;
   /** The endpoint's params for the channel's params (before `sinceId`/`limit`). */
   params(channelParams: Record<string, unknown>): Record<string, unknown>;

@@ -6,8 +6,25 @@ export type ChannelName = keyof Channels;
 /** The `connect` params of channel `C` (`null`/`undefined` for channels without params). */
 export type ChannelParams<C extends ChannelName> = Channels[C]['params'];
 
-type EventsOf<C extends ChannelName> = Channels[C]['events'];
-type PayloadOf<E> = E extends (payload: infer P) => void ? P : E extends () => void ? undefined : E;
+/**
+ * The events channel `C` emits, as `misskey-js` types them: event name → listener signature.
+ * @example
+ * ```ts
+ * type TimelineEvents = EventsOf<'homeTimeline'>; // { note: (payload: Note) => void }
+ * ```
+ */
+export type EventsOf<C extends ChannelName> = Channels[C]['events'];
+
+/**
+ * The payload of event listener type `E`: its single parameter's type, `undefined` for a listener without
+ * parameters, `E` itself if it is not a function type.
+ * @example
+ * ```ts
+ * type N = PayloadOf<(payload: Note) => void>; // Note
+ * type U = PayloadOf<() => void>; // undefined
+ * ```
+ */
+export type PayloadOf<E> = E extends (payload: infer P) => void ? P : E extends () => void ? undefined : E;
 
 /**
  * One message of channel `C`: a discriminated union on `type` (the channel event name) whose `body` is
@@ -20,7 +37,14 @@ type PayloadOf<E> = E extends (payload: infer P) => void ? P : E extends () => v
  * ```
  */
 export type ChannelMessage<C extends ChannelName> = C extends ChannelName
-  ? { [E in keyof EventsOf<C> & string]: { type: E; body: PayloadOf<EventsOf<C>[E]> } }[keyof EventsOf<C> & string]
+  ? {
+      [E in keyof EventsOf<C> & string]: {
+        /** The channel event name, e.g. `note`. */
+        type: E;
+        /** That event's payload. */
+        body: PayloadOf<EventsOf<C>[E]>;
+      };
+    }[keyof EventsOf<C> & string]
   : never;
 
 /**
@@ -33,7 +57,14 @@ export type ChannelMessage<C extends ChannelName> = C extends ChannelName
 export type ChannelOutbound<C extends ChannelName> = C extends ChannelName
   ? Channels[C]['receives'] extends null
     ? never
-    : { [T in keyof Channels[C]['receives'] & string]: { type: T; body: Channels[C]['receives'][T] } }[keyof Channels[C]['receives'] & string]
+    : {
+        [T in keyof Channels[C]['receives'] & string]: {
+          /** The message name the channel accepts, e.g. `requestLog`. */
+          type: T;
+          /** That message's body. */
+          body: Channels[C]['receives'][T];
+        };
+      }[keyof Channels[C]['receives'] & string]
   : never;
 
 /** The `noteUpdated` event of the current protocol, as `misskey-js` types it. */
@@ -50,8 +81,30 @@ export type NoteUpdatedEvent = PayloadOf<StreamEvents['noteUpdated']>;
  */
 export type NoteUpdate =
   | NoteUpdatedEvent
-  | { id: string; type: 'updated'; body: { cw: string | null; text: string } }
-  | { id: string; type: 'snapshot'; body: { note: entities.Note } };
+  | {
+      /** The note's id. */
+      id: string;
+      /** A text edit. */
+      type: 'updated';
+      /** The note's new content. */
+      body: {
+        /** The new content warning (`null`: none). */
+        cw: string | null;
+        /** The new text. */
+        text: string;
+      };
+    }
+  | {
+      /** The note's id. */
+      id: string;
+      /** The whole note, from a legacy `note-updated` frame. */
+      type: 'snapshot';
+      /** The note as the server sent it. */
+      body: {
+        /** The updated note. */
+        note: entities.Note;
+      };
+    };
 
 /** Names of the server-wide broadcast events. */
 export type BroadcastType = 'emojiAdded' | 'emojiUpdated' | 'emojiDeleted' | 'announcementCreated';
@@ -64,7 +117,12 @@ export type BroadcastType = 'emojiAdded' | 'emojiUpdated' | 'emojiDeleted' | 'an
  * ```
  */
 export type BroadcastMessage = {
-  [T in BroadcastType]: { type: T; body: PayloadOf<StreamEvents[T]> };
+  [T in BroadcastType]: {
+    /** The broadcast event name. */
+    type: T;
+    /** That event's payload. */
+    body: PayloadOf<StreamEvents[T]>;
+  };
 }[BroadcastType];
 
 /** Every HTTP API endpoint name, as typed by `misskey-js`. */

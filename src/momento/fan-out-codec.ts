@@ -65,7 +65,10 @@ export function jsonCodec<T>(key: (value: T) => string): FanOutCodec<T> {
  * session.channel('homeTimeline').pipe(fanOutTo(topics, 'cache', 'notes', { codec: misskeyNoteCodec })).subscribe();
  * ```
  */
-export const misskeyNoteCodec: FanOutCodec<{ readonly id: string }> = jsonCodec((note: { readonly id: string }) => note.id);
+export const misskeyNoteCodec: FanOutCodec<{
+  /** The note id, used as the partition key. */
+  readonly id: string;
+}> = jsonCodec((note: { readonly id: string }) => note.id);
 
 /**
  * Decodes a payload with `codec`, turning any failure into `ProtocolError`.

@@ -23,7 +23,12 @@ export interface FromFanOutOptions<T> extends TopicEventsOptions {
    * keep several shares (a worker standing by for a neighbour's partition, see the guide).
    * @default every message
    */
-  partition?: { index: number | readonly number[]; count: number };
+  partition?: {
+    /** The share(s) to keep, each in `0..count-1`. */
+    index: number | readonly number[];
+    /** How many shares the messages are split into (the number of workers). */
+    count: number;
+  };
   /**
    * Read the partition topics written by `fanOutTo({ partitionedTopics })` (the same number) instead of
    * `topic`: one subscription per kept share, so this worker receives only its share. Requires `partition`

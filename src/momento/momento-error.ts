@@ -18,7 +18,9 @@ import {
  * ```
  */
 export interface MomentoErrorLike {
+  /** The SDK's error code, e.g. `SERVER_UNAVAILABLE` or `AUTHENTICATION_ERROR`. */
   errorCode(): string;
+  /** The SDK's error message. */
   message(): string;
 }
 

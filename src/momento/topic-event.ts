@@ -7,6 +7,7 @@
  * ```
  */
 export interface TopicItemEvent {
+  /** Discriminant: a published item. */
   readonly type: 'item';
   /** The published value: a string for text, a `Uint8Array` for bytes (an empty string arrives as empty bytes). */
   readonly value: string | Uint8Array;
@@ -25,6 +26,7 @@ export interface TopicItemEvent {
  * ```
  */
 export interface TopicHeartbeatEvent {
+  /** Discriminant: a heartbeat. */
   readonly type: 'heartbeat';
 }
 
@@ -41,6 +43,7 @@ export interface TopicHeartbeatEvent {
  * ```
  */
 export interface TopicDiscontinuityEvent {
+  /** Discriminant: a gap in the sequence. */
   readonly type: 'discontinuity';
   /** The last sequence number delivered before the gap. */
   readonly lastSequenceNumber: number;

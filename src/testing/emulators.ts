@@ -27,8 +27,11 @@ export interface StartEmulatorsOptions {
  * ```
  */
 export interface Emulators {
+  /** The mixi2 emulator. */
   readonly mixi2: Mixi2Emulator;
+  /** The Misskey emulator (port `misskeyPort`). */
   readonly misskey: MisskeyEmulator;
+  /** The Momento emulator (port `momentoPort`). */
   readonly momento: MomentoEmulator;
   /** Stops all three. */
   close(): Promise<void>;

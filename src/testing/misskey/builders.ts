@@ -2,24 +2,45 @@ import type { entities } from 'misskey-js';
 
 /** A user known to the emulator, with the token that authenticates as them. */
 export interface EmulatedUser {
+  /** The user id the emulator assigned. */
   id: string;
+  /** The username. */
   username: string;
+  /** The access token that authenticates as this user. */
   token: string;
 }
 
 /** A note as the emulator stores it (packed on the way out). */
 export interface StoredNote {
+  /** The note id. */
   id: string;
+  /** When the note was created (ISO 8601). */
   createdAt: string;
+  /** The author's user id. */
   userId: string;
+  /** The text, `null` for none. */
   text: string | null;
+  /** The content warning, `null` for none. */
   cw: string | null;
+  /** Who may see the note. */
   visibility: entities.Note['visibility'];
+  /** The users a `specified` note is visible to. */
   visibleUserIds: string[];
+  /** The note this one replies to, `null` for none. */
   replyId: string | null;
+  /** The note this one renotes, `null` for none. */
   renoteId: string | null;
+  /** Each reacting user's reaction, by user id. */
   reactions: Map<string, string>;
-  poll: { choices: string[]; votes: number[]; voters: Map<string, number> } | null;
+  /** The poll, `null` for none. */
+  poll: {
+    /** The choices' texts. */
+    choices: string[];
+    /** Votes per choice, in the order of `choices`. */
+    votes: number[];
+    /** Each voter's choice index, by user id. */
+    voters: Map<string, number>;
+  } | null;
 }
 
 function tagsOf(text: string | null): { tags?: string[] } {

@@ -21,7 +21,12 @@ export interface MisskeyEmulatorOptions {
    */
   protocol?: 'current' | 'legacy';
   /** Users and their tokens. @default admin (token "admin-token") and alice (token "alice-token") */
-  users?: ReadonlyArray<{ username: string; token: string }>;
+  users?: ReadonlyArray<{
+    /** The user's username (also the key of {@link MisskeyEmulator.users}). */
+    username: string;
+    /** The access token that authenticates as this user (`?i=` on the socket, `i` or Bearer on the HTTP API). */
+    token: string;
+  }>;
   /** Channels one socket may hold; further `connect`s are ignored silently (some servers enforce 32). @default Infinity */
   maxChannelsPerConnection?: number;
   /** Interval of the server's protocol pings and of its dead-socket sweep, in ms. @default 60000 */
@@ -42,6 +47,7 @@ export interface FloodOptions {
 export interface PreparedFlood {
   /** Frames one `write()` sends over all target sockets. */
   readonly frames: number;
+  /** Writes the prepared bytes to the target sockets; resolves once they are written. */
   write(): Promise<void>;
 }
 
@@ -65,6 +71,7 @@ export interface MisskeyEmulatorStats {
 export interface MisskeyEmulator {
   /** `http://127.0.0.1:<port>`: what a client takes as `origin`. */
   readonly origin: string;
+  /** The TCP port the emulator listens on (the one picked when `port` was 0). */
   readonly port: number;
   /** The emulated users by username. */
   readonly users: Readonly<Record<string, EmulatedUser>>;
@@ -79,15 +86,26 @@ export interface MisskeyEmulator {
   /** Client frames that were not JSON (e.g. the `h` heartbeat), counted even when not recording. */
   readonly nonJsonFrames: number;
   /** Frames of one `type` the clients sent, when recording. */
-  receivedOfType(type: string): Array<{ type: string; body?: unknown; [key: string]: unknown }>;
+  receivedOfType(type: string): Array<{
+    /** The frame's `type`. */
+    type: string;
+    /** The frame's `body`, if any. */
+    body?: unknown;
+    [key: string]: unknown;
+  }>;
   /** Posts a note as `username` and fans it out to the timeline channels. */
   createNote(username: string, draft?: NoteDraft): entities.Note;
+  /** Adds `username`'s reaction to a note: `reacted` to its subscribers, a `reaction` notification to its author's `main`; throws if the note is unknown or already has a reaction by that user. */
   react(noteId: string, username: string, reaction: string): void;
+  /** Removes `username`'s reaction from a note (`unreacted`); throws if there is none. */
   unreact(noteId: string, username: string): void;
+  /** Votes for poll choice `choice` (0-based) as `username` (`pollVoted`); throws if the note has no poll, the user voted already or the choice is out of range. */
   vote(noteId: string, username: string, choice: number): void;
   /** Edits a note: sends the server's experimental `updated` event. */
   updateNote(noteId: string, text: string, cw?: string | null): void;
+  /** Deletes a note (`deleted` to its subscribers); throws if the note is unknown. */
   deleteNote(noteId: string): void;
+  /** Makes one user follow another, so the followee's notes reach the follower's home timeline. */
   follow(followerUsername: string, followeeUsername: string): void;
   /** Sends a broadcast frame (`emojiAdded`, `emojiUpdated`, `emojiDeleted`, `announcementCreated`) to every socket. */
   broadcast(type: string, body: unknown): void;
@@ -123,6 +141,7 @@ export interface MisskeyEmulator {
   prepareChannelFlood(channelName: string, message: { type: string; body: unknown }, count: number, options?: FloodOptions): PreparedFlood;
   /** Builds the bytes of a {@link floodFrames} now (for the sockets open now), to write later and repeatedly. */
   prepareFrameFlood(frames: readonly string[], count: number, options?: FloodOptions): PreparedFlood;
+  /** What the emulator holds right now: sockets, channels, note subscriptions, held requests. */
   stats(): MisskeyEmulatorStats;
   /** Stops the server and kills every socket. */
   close(): Promise<void>;

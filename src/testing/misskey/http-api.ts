@@ -12,8 +12,11 @@ export interface HttpFault {
 
 /** One HTTP API call the emulator received (the credential removed). */
 export interface RecordedApiCall {
+  /** The endpoint, e.g. `notes/create`. */
   endpoint: string;
+  /** The request body, without the credential `i`. */
   params: Record<string, unknown>;
+  /** The HTTP status the emulator answered with. */
   status: number;
 }
 

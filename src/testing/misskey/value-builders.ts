@@ -60,8 +60,22 @@ export function buildNoteMessage(overrides: Partial<entities.Note> = {}): Channe
 export function buildNoteUpdated<T extends NoteUpdatedEvent['type']>(
   type: T,
   noteId: string,
-  body: Partial<Extract<NoteUpdatedEvent, { type: T }>['body']> = {},
-): Extract<NoteUpdatedEvent, { type: T }> {
+  body: Partial<
+    Extract<
+      NoteUpdatedEvent,
+      {
+        /** The update type to pick. */
+        type: T;
+      }
+    >['body']
+  > = {},
+): Extract<
+  NoteUpdatedEvent,
+  {
+    /** The update type to pick. */
+    type: T;
+  }
+> {
   const defaults: { [K in NoteUpdatedEvent['type']]: Extract<NoteUpdatedEvent, { type: K }>['body'] } = {
     reacted: { reaction: '👍', emoji: null, userId: 'user-bob' },
     unreacted: { reaction: '👍', userId: 'user-bob' },

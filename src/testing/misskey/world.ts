@@ -4,15 +4,25 @@ import { aidGenerator } from './ids.js';
 import { MisskeyStore, timelineOfChannel } from './store.js';
 import type { EmulatedStreamConnection } from './stream-connection.js';
 
-/** What {@link MisskeyWorld.createNote} accepts. */
+/** What {@link streamrx/testing!MisskeyEmulator.createNote} accepts. */
 export interface NoteDraft {
+  /** The text. @default null */
   text?: string | null;
+  /** The content warning. @default null */
   cw?: string | null;
+  /** Who may see the note. @default 'public' */
   visibility?: entities.Note['visibility'];
+  /** The users a `specified` note is visible to. @default [] */
   visibleUserIds?: string[];
+  /** The id of the note this one replies to. @default null */
   replyId?: string | null;
+  /** The id of the note this one renotes. @default null */
   renoteId?: string | null;
-  poll?: { choices: string[] } | null;
+  /** A poll; every choice starts with 0 votes. @default null */
+  poll?: {
+    /** The choices' texts. */
+    choices: string[];
+  } | null;
 }
 
 /**

@@ -30,7 +30,7 @@ const unary = { requestStream: false, responseStream: false } as const;
  * server.addService(momentoCacheServiceDefinition, cache.implementation);
  * ```
  */
-export const momentoCacheServiceDefinition = {
+export const momentoCacheServiceDefinition: ServiceDefinition = {
   Get: {
     ...unary,
     path: '/cache_client.Scs/Get',
@@ -67,4 +67,4 @@ export const momentoCacheServiceDefinition = {
     responseDeserialize: () => ({}),
     originalName: 'delete',
   },
-} satisfies ServiceDefinition;
+};

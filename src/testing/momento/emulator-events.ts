@@ -9,11 +9,52 @@ import { Observable } from 'rxjs';
  * ```
  */
 export type MomentoEmulatorEvent =
-  | { type: 'subscribe'; streamId: number; cacheName: string; topic: string; resumeAtSequenceNumber: number; sequencePage: number }
-  | { type: 'stream-closed'; streamId: number; reason: 'cancelled' | 'ended' | 'emulator-closed' }
-  | { type: 'publish'; cacheName: string; topic: string; sequenceNumber: number }
-  | { type: 'refused'; rpc: string; code: number }
-  | { type: 'connection'; open: number };
+  | {
+      /** A subscribe call was accepted and its stream opened. */
+      type: 'subscribe';
+      /** The emulator's id of the new stream. */
+      streamId: number;
+      /** The cache of the subscription. */
+      cacheName: string;
+      /** The topic of the subscription. */
+      topic: string;
+      /** The sequence number the client asked to resume at (0: from now). */
+      resumeAtSequenceNumber: number;
+      /** The sequence page the client asked to resume in. */
+      sequencePage: number;
+    }
+  | {
+      /** A subscriber stream is gone. */
+      type: 'stream-closed';
+      /** The emulator's id of the stream. */
+      streamId: number;
+      /** `cancelled`: by the client or the connection; `ended`: by the test (`endStreams`); `emulator-closed`: the emulator closed. */
+      reason: 'cancelled' | 'ended' | 'emulator-closed';
+    }
+  | {
+      /** An item was published. */
+      type: 'publish';
+      /** The cache it was published to. */
+      cacheName: string;
+      /** The topic it was published to. */
+      topic: string;
+      /** The sequence number it was given. */
+      sequenceNumber: number;
+    }
+  | {
+      /** A call was refused (scripted failure or invalid request). */
+      type: 'refused';
+      /** The refused RPC, e.g. `publish` or `subscribe`. */
+      rpc: string;
+      /** The gRPC status code the call failed with. */
+      code: number;
+    }
+  | {
+      /** A TCP connection opened or closed. */
+      type: 'connection';
+      /** How many connections are open now. */
+      open: number;
+    };
 
 /** A tiny event hub with a condition waiter, shared by the emulated services. */
 export class EmulatorEvents {

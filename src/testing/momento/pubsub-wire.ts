@@ -40,8 +40,11 @@ export interface WireTopicItem {
  * ```
  */
 export interface WireDiscontinuity {
+  /** The last sequence number delivered before the gap. */
   lastSequenceNumber: number;
+  /** Where the topic continues: the next item comes after this number. */
   newSequenceNumber: number;
+  /** The sequence page after the gap. */
   newSequencePage: number;
 }
 
