@@ -50,8 +50,11 @@ export interface MomentoEmulatorOptions {
  * ```
  */
 export interface MomentoEmulatedStream {
+  /** The emulator's id of the stream (the `streamId` of its `subscribe` and `stream-closed` events). */
   id: number;
+  /** The cache the stream subscribed to. */
   cacheName: string;
+  /** The topic the stream subscribed to. */
   topic: string;
   /** The `resume_at_topic_sequence_number` the client sent. */
   resumeAtSequenceNumber: number;
@@ -97,7 +100,15 @@ export interface MomentoEmulator {
   /** The next `count` calls of an RPC fail with the given status before doing anything. */
   failNext(failure: MomentoScriptedFailure): void;
   /** Sequence state of a topic. */
-  topic(cacheName: string, topic: string): { lastSequenceNumber: number; sequencePage: number };
+  topic(
+    cacheName: string,
+    topic: string,
+  ): {
+    /** The topic's last sequence number (0: nothing published yet). */
+    lastSequenceNumber: number;
+    /** The topic's current sequence page. */
+    sequencePage: number;
+  };
   /** Number of open Subscribe streams. */
   readonly openStreams: number;
   /**
