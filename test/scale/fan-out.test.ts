@@ -118,11 +118,14 @@ describe('partitioned fan-out over Momento: one ingest process, three worker pro
     for (const [id, [worker]] of ledger.handledBy) expect(partitionOf(id) === 1 ? [0, 1] : [partitionOf(id)]).toContain(worker);
     const partitionOne = all.filter((e) => partitionOf(e.eventId) === 1);
     expect(cache.stats.setIfStored).toBe(partitionOne.length);
-    // The restarted worker is back: it received every event of its partition published after it
-    // resubscribed (which of the two keepers claimed each one is a race).
+    // The restarted worker is back: it receives its partition again (which of the two keepers claims each
+    // event is a race). Not necessarily all of it: the SDK cuts each subscription's first stream once and, if
+    // no item had arrived yet, resubscribes at the live tail; the standby keeper covers those, as checked above.
     const stats = restarted.next((message) => message.type === 'stats');
     restarted.send({ type: 'stats' });
-    expect((await stats).received).toBe(all.slice(7_000).filter((e) => partitionOf(e.eventId) === 1).length);
+    const received = (await stats).received;
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThanOrEqual(all.slice(7_000).filter((e) => partitionOf(e.eventId) === 1).length);
     expect(restarted.pid).not.toBe(workers[1]!.pid);
   }, 60_000);
 
