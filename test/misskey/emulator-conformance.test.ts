@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Rig, until } from './helpers.js';
 
-/** Holds the emulator's frames against Misskey 2026.3.2 (fact sheet §9 and the captured session). */
-const capture = JSON.parse(readFileSync(new URL('../../../shared/reference/misskey-capture-2026.3.2.json', import.meta.url), 'utf8')) as {
+/** Holds the emulator's frames against Misskey 2026.3.2 (fact sheet §9; the captured session is a copy of shared/reference/misskey-capture-2026.3.2.json). */
+const capture = JSON.parse(readFileSync(new URL('./fixtures/misskey-capture-2026.3.2.json', import.meta.url), 'utf8')) as {
   steps: Array<{ step: string; http: { status: number; body: Record<string, unknown> }; frames: Array<{ to: string; frame: { type: string; body: { id: string; type: string; body: Record<string, unknown> } } }> }>;
 };
 const step = (name: string) => capture.steps.find((s) => s.step === name) as (typeof capture.steps)[number];
