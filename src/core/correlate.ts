@@ -87,13 +87,16 @@ export function correlate<TResponse>(options: CorrelateOptions = {}): Correlator
     if (pending.size > 0) this.schedule(undefined, tickMs);
     else timer = undefined;
   }
-  const take = (id: string): PendingRequest<TResponse> | undefined => {
-    const request = pending.get(id);
-    if (request !== undefined) pending.delete(id);
+  const disarmWhenIdle = (): void => {
     if (pending.size === 0 && timer !== undefined) {
       timer.unsubscribe();
       timer = undefined;
     }
+  };
+  const take = (id: string): PendingRequest<TResponse> | undefined => {
+    const request = pending.get(id);
+    if (request !== undefined) pending.delete(id);
+    disarmWhenIdle();
     return request;
   };
   const forget = (request: PendingRequest<TResponse>): void => {
@@ -131,7 +134,7 @@ export function correlate<TResponse>(options: CorrelateOptions = {}): Correlator
     failAll: (error = new ConnectionLostError('link lost with requests pending')) => {
       const requests = [...pending.values()];
       pending.clear();
-      take('');
+      disarmWhenIdle();
       for (const request of requests) request.subscriber.error(error);
     },
     get pending() {
