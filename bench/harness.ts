@@ -11,6 +11,11 @@ export interface Comparison {
   unit: string;
   /** The goal for the median ratio, `'>= 0.95'` or `'<= 1.2'`; absent for figures that are only reported. */
   goal?: string;
+  /**
+   * The least number of rounds: a short comparison whose goal lies within this machine's run-to-run noise
+   * takes more rounds, so that its median rests on more pairs. @default the run's round count
+   */
+  rounds?: number;
   /** Runs once before the rounds (start servers, build data). */
   setup?(): Promise<void>;
   /** Runs once after the rounds. */
@@ -33,6 +38,8 @@ export interface ComparisonResult {
   min: number;
   max: number;
   rounds: number;
+  /** The ratio of every round, in the order run. */
+  ratios: number[];
   goal: string | null;
   met: boolean | null;
   note?: string;
@@ -53,19 +60,33 @@ export function meetsGoal(ratio: number, goal: string): boolean {
   return match[1] === '>=' ? ratio >= bound : ratio <= bound;
 }
 
-/** Runs one comparison for `rounds` rounds, alternating which variant goes first in each round. */
-export async function runComparison(comparison: Comparison, rounds: number): Promise<ComparisonResult> {
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Runs one variant from a collected heap (when node runs with `--expose-gc`, as `npm run bench` does), so
+ * neither variant pays for the garbage the other left behind.
+ */
+async function measure(variant: () => Promise<number>): Promise<number> {
+  collectGarbage?.();
+  return variant();
+}
+
+/** Runs one comparison for `defaultRounds` rounds (or its own `rounds`, if more), alternating which variant goes first in each round. */
+export async function runComparison(comparison: Comparison, defaultRounds: number): Promise<ComparisonResult> {
+  const rounds = Math.max(defaultRounds, comparison.rounds ?? 0);
   await comparison.setup?.();
   const baselines: number[] = [];
   const subjects: number[] = [];
   const ratios: number[] = [];
+  const runBaseline = () => measure(() => comparison.baseline());
+  const runSubject = () => measure(() => comparison.subject());
   try {
-    await comparison.baseline();
-    await comparison.subject();
+    await runBaseline();
+    await runSubject();
     for (let round = 0; round < rounds; round++) {
       const [base, subject] = round % 2 === 0
-        ? [await comparison.baseline(), await comparison.subject()]
-        : await comparison.subject().then(async (s) => [await comparison.baseline(), s]);
+        ? [await runBaseline(), await runSubject()]
+        : await runSubject().then(async (s) => [await runBaseline(), s]);
       baselines.push(base!);
       subjects.push(subject!);
       ratios.push(subject! / base!);
@@ -86,6 +107,7 @@ export async function runComparison(comparison: Comparison, rounds: number): Pro
     min: Math.min(...ratios),
     max: Math.max(...ratios),
     rounds,
+    ratios,
     goal,
     met: goal === null ? null : meetsGoal(ratio, goal),
     ...(comparison.note ? { note: comparison.note(baseline, subject) } : {}),

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { runComparison, type Comparison, type ComparisonResult } from './harness.js';
@@ -7,7 +7,7 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const filter = process.argv[2] ?? '';
 
-async function loadComparisons(): Promise<Comparison[]> {
+async function loadComparisons(filter: string): Promise<Comparison[]> {
   const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts')).sort();
   const all: Comparison[] = [];
   for (const file of files) {
@@ -25,12 +25,29 @@ function row(r: ComparisonResult): string {
     `${r.min.toFixed(3)}–${r.max.toFixed(3)}`, r.goal ?? '', verdict].join(' | ');
 }
 
-const comparisons = await loadComparisons();
+const resultsFile = join(benchDir, 'results.json');
+
+/** This run's results in place of earlier ones of the same name; a filtered run keeps the other rows. */
+async function mergedWithEarlier(results: ComparisonResult[]): Promise<ComparisonResult[]> {
+  let earlier: ComparisonResult[] = [];
+  try {
+    earlier = JSON.parse(await readFile(resultsFile, 'utf8')) as ComparisonResult[];
+  } catch {
+    // no earlier results, or unreadable ones: this run's stand alone
+  }
+  const fresh = new Map(results.map((r) => [r.name, r]));
+  const known = new Set((await loadComparisons('')).map((c) => c.name));
+  const merged = earlier.filter((r) => known.has(r.name)).map((r) => fresh.get(r.name) ?? r);
+  for (const r of results) if (!merged.includes(r)) merged.push(r);
+  return merged;
+}
+
+const comparisons = await loadComparisons(filter);
 if (comparisons.length === 0) {
   console.error(`no benchmark matches "${filter}"`);
   process.exit(1);
 }
-console.log(`${comparisons.length} comparison(s), ${rounds} rounds each, interleaved\n`);
+console.log(`${comparisons.length} comparison(s), ${rounds} rounds each (more where a comparison asks), interleaved\n`);
 console.log('name | unit | baseline | streamrx | ratio (median) | min–max | goal | verdict');
 console.log('--- | --- | --- | --- | --- | --- | --- | ---');
 const results: ComparisonResult[] = [];
@@ -40,5 +57,5 @@ for (const comparison of comparisons) {
   console.log(row(result));
   if (result.note) console.log(`  ${result.note}`);
 }
-await writeFile(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(resultsFile, `${JSON.stringify(await mergedWithEarlier(results), null, 2)}\n`);
 console.log(`\nwritten: bench/results.json`);

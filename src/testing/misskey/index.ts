@@ -12,5 +12,5 @@ export { startMisskeyEmulator, type FloodOptions, type PreparedFlood, type Missk
 export { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './builders.js';
 export type { NoteDraft } from './world.js';
 export type { RecordedApiCall } from './http-api.js';
-export { aidGenerator } from './ids.js';
+export { aidxGenerator, type AidxOptions } from './ids.js';
 export { buildMisskeyNote, buildNoteMessage, buildNoteUpdated } from './value-builders.js';

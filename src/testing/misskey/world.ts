@@ -1,6 +1,6 @@
 import type { entities } from 'misskey-js';
 import { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './builders.js';
-import { aidGenerator } from './ids.js';
+import { aidxGenerator } from './ids.js';
 import { MisskeyStore, timelineOfChannel } from './store.js';
 import type { EmulatedStreamConnection } from './stream-connection.js';
 
@@ -37,7 +37,7 @@ export interface NoteDraft {
 export class MisskeyWorld {
   readonly store = new MisskeyStore();
   readonly connections = new Set<EmulatedStreamConnection>();
-  readonly nextId = aidGenerator();
+  readonly nextId = aidxGenerator();
   origin = 'http://127.0.0.1';
 
   constructor(readonly legacy: boolean) {}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { median, meetsGoal, runComparison, type Comparison } from '../../bench/harness.js';
+
+const fixed = (baseline: number[], subject: number[], extra: Partial<Comparison> = {}): Comparison => ({
+  name: 'fixed',
+  unit: 'ops/s',
+  baseline: async () => baseline.shift() ?? 0,
+  subject: async () => subject.shift() ?? 0,
+  ...extra,
+});
+
+describe('bench harness', () => {
+  it('takes the median of an odd and an even list', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('reads goals in both directions and rejects other forms', () => {
+    expect(meetsGoal(1.0, '>= 1.0')).toBe(true);
+    expect(meetsGoal(0.99, '>= 1.0')).toBe(false);
+    expect(meetsGoal(1.2, '<= 1.2')).toBe(true);
+    expect(meetsGoal(1.21, '<= 1.2')).toBe(false);
+    expect(() => meetsGoal(1, 'about 1')).toThrow(/not of the form/);
+  });
+
+  it('discards the warm-up pair, judges by the median of per-round ratios and records every ratio', async () => {
+    // warm-up pair first, then rounds alternate the order: base,subject / subject,base / base,subject
+    const result = await runComparison(fixed([1, 10, 10, 10], [1, 9, 30, 11], { goal: '>= 1.0' }), 3);
+    expect(result.ratios).toEqual([0.9, 3, 1.1]);
+    expect(result.ratio).toBe(1.1);
+    expect(result).toMatchObject({ min: 0.9, max: 3, rounds: 3, met: true });
+  });
+
+  it('runs at least the rounds a comparison asks for, and tears down after a failing round', async () => {
+    let tornDown = false;
+    const result = await runComparison(fixed(Array(8).fill(1), Array(8).fill(2), { rounds: 7 }), 3);
+    expect(result.rounds).toBe(7);
+    expect(result.ratios).toHaveLength(7);
+    const failing = fixed([1], [1], { teardown: async () => void (tornDown = true) });
+    failing.subject = async () => {
+      throw new Error('variant failed');
+    };
+    await expect(runComparison(failing, 1)).rejects.toThrow('variant failed');
+    expect(tornDown).toBe(true);
+  });
+});
