@@ -3,6 +3,7 @@ import type { ConnectionState } from '../core/connection-state.js';
 import { ChannelRejectedError } from '../core/errors.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
 import { watchdog } from '../core/watchdog.js';
+import { batchedSend } from './batched-send.js';
 import { ChannelLink } from './channel-link.js';
 import { parseFrame, routedBody, type MisskeyFrame } from './frame.js';
 import { NoteSubscriptions } from './note-subscriptions.js';
@@ -61,8 +62,8 @@ export class MisskeySession {
   private readonly broadcastListeners = new Set<Listener>();
   private readonly port: SocketPort = {
     send: (frame) => {
-      if (!this.socket) return false;
-      this.socket.send(frame);
+      if (!this.sendFrame) return false;
+      this.sendFrame(frame);
       return true;
     },
     acquire: () => this.acquire(),
@@ -70,7 +71,8 @@ export class MisskeySession {
   };
   private readonly notes: NoteSubscriptions;
   private readonly streamApi: StreamApi;
-  private socket: WebSocketLike | undefined;
+  /** Sends on the open socket, batching the frames of one tick; `undefined` while there is no open socket. */
+  private sendFrame: ((frame: string) => void) | undefined;
   private link: Subscription | undefined;
   private heartbeat: Subscription | undefined;
   private grace: Subscription | undefined;
@@ -167,18 +169,18 @@ export class MisskeySession {
   // ---- socket events -------------------------------------------------------------------------------
 
   private opened(socket: WebSocketLike): void {
-    this.socket = socket;
+    this.sendFrame = batchedSend(socket);
     this.state$.next('open');
     for (const link of this.liveChannels) this.connectChannel(link);
     this.notes.resubscribeAll();
     this.streamApi.flush();
     if (this.settings.heartbeatInterval > 0) {
-      this.heartbeat = interval(this.settings.heartbeatInterval, this.settings.scheduler).subscribe(() => this.socket?.send('h'));
+      this.heartbeat = interval(this.settings.heartbeatInterval, this.settings.scheduler).subscribe(() => this.sendFrame?.('h'));
     }
   }
 
   private dropped(): void {
-    this.socket = undefined;
+    this.sendFrame = undefined;
     this.heartbeat?.unsubscribe();
     this.heartbeat = undefined;
     this.channels.clear();
@@ -243,7 +245,7 @@ export class MisskeySession {
     link.attached = true;
     this.liveChannels.add(link);
     this.acquire();
-    if (this.socket) this.connectChannel(link);
+    if (this.sendFrame) this.connectChannel(link);
   }
 
   detachChannel(link: ChannelLink): void {
@@ -260,8 +262,8 @@ export class MisskeySession {
 
   /** Sends a `ch` message now if the channel is acknowledged, else holds it (bounded, oldest dropped). */
   sendToChannel(link: ChannelLink, type: string, body: unknown): void {
-    if (this.socket && link.acked) {
-      this.socket.send(JSON.stringify({ type: 'ch', body: { id: link.id, type, body: body ?? null } }));
+    if (this.sendFrame && link.acked) {
+      this.sendFrame(JSON.stringify({ type: 'ch', body: { id: link.id, type, body: body ?? null } }));
       return;
     }
     link.held.push({ type, body: body ?? null });
