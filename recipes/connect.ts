@@ -1,9 +1,7 @@
-import { credentials } from '@grpc/grpc-js';
 import type { RetryBackoffOptions } from '../src/index.js';
 import { misskey } from '../src/misskey/index.js';
-import { clientCredentials, mixi2Client } from '../src/mixi2/index.js';
+import { clientCredentials, credentialsFor, mixi2Client } from '../src/mixi2/index.js';
 import { topicClientFromEnv } from '../src/momento/index.js';
-import { isLoopbackTarget } from '../src/cli/loopback.js';
 import { emulatorTopicClient, type MisskeyEmulator, type Mixi2Emulator, type MomentoEmulator } from '../src/testing/index.js';
 import { misskeySettings, mixi2Settings, momentoConfigured, momentoNames, type Env } from './environment.js';
 import { startRecipeEmulators, type RecipeEmulators } from './emulators.js';
@@ -141,9 +139,9 @@ export async function connectSources(services: readonly SourceName[], options: C
   if (realMixi2) {
     const { clientId, clientSecret, tokenUrl, ...addresses } = realMixi2;
     // A loopback target is an emulator started elsewhere (`streamrx emulate`), which speaks plaintext.
-    const local = addresses.streamAddress !== undefined && isLoopbackTarget(addresses.streamAddress);
     const auth = clientCredentials({ clientId, clientSecret, ...(tokenUrl ? { tokenUrl } : {}) });
-    links.mixi2 = mixi2Link(mixi2Client({ auth, ...addresses, ...(local ? { credentials: credentials.createInsecure() } : {}) }), {}, true);
+    const transport = addresses.streamAddress === undefined ? {} : { credentials: credentialsFor(addresses.streamAddress) };
+    links.mixi2 = mixi2Link(mixi2Client({ auth, ...addresses, ...transport }), {}, true);
   } else if (emulators.mixi2) links.mixi2 = mixi2LinkTo(emulators.mixi2, policies);
   if (realMisskey) links.misskey = misskeyLink(misskey(realMisskey), true);
   else if (emulators.misskey) links.misskey = misskeyLinkTo(emulators.misskey, policies);

@@ -1,11 +1,9 @@
-import { credentials } from '@grpc/grpc-js';
 import { defer, finalize, map, type Subscription } from 'rxjs';
-import { clientCredentials, mixi2Client, mixi2Endpoints, mixi2ReconnectPolicy } from '../mixi2/index.js';
+import { clientCredentials, credentialsFor, mixi2Client, mixi2Endpoints, mixi2ReconnectPolicy } from '../mixi2/index.js';
 import type { Mixi2Emulator } from '../testing/mixi2/index.js';
 import type { Environment, Mixi2Settings } from './environment.js';
 import { mixi2SettingsFrom } from './environment.js';
 import { firstConnectionGuard } from './first-connection-guard.js';
-import { isLoopbackTarget } from './loopback.js';
 import type { TailSession } from './tail-session.js';
 
 /**
@@ -54,7 +52,7 @@ export async function openMixi2Tail(options: Mixi2TailOptions = {}): Promise<Tai
     auth: clientCredentials({ clientId: settings.clientId, clientSecret: settings.clientSecret, tokenUrl: settings.tokenUrl ?? mixi2Endpoints.token, retry: { maxRetries: 0 } }),
     streamAddress,
     apiAddress: settings.apiAddress ?? mixi2Endpoints.api,
-    credentials: isLoopbackTarget(streamAddress) ? credentials.createInsecure() : credentials.createSsl(),
+    credentials: credentialsFor(streamAddress),
     ...(settings.authKey === undefined ? {} : { authKey: settings.authKey }),
   });
   const guard = firstConnectionGuard();

@@ -14,6 +14,7 @@ export * from './protocol.js';
 export type { Mixi2Auth } from './auth.js';
 export { clientCredentials, type ClientCredentialsOptions } from './client-credentials.js';
 export { mixi2Endpoints } from './endpoints.js';
+export { credentialsFor, isLoopbackTarget } from './transport-credentials.js';
 export { mixi2Client, type Mixi2Client, type Mixi2ClientOptions } from './client.js';
 export type { Mixi2EventsOptions } from './event-stream.js';
 export type { Mixi2Gap } from './gap.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { toNdjsonLine } from '../../src/cli/ndjson.js';
-import { isLoopbackTarget } from '../../src/cli/loopback.js';
 import { exportLines } from '../../src/cli/shell-exports.js';
 import { runInProcess } from './in-process.js';
 
@@ -72,10 +71,5 @@ describe('output encoding', () => {
 
   it('export lines quote what the shell would split', () => {
     expect(exportLines({ A: 'http://127.0.0.1:1/x', B: "it's a b", C: 'k+/=' })).toBe("export A=http://127.0.0.1:1/x\nexport B='it'\\''s a b'\nexport C=k+/=\n");
-  });
-
-  it('loopback gRPC targets are the plaintext ones', () => {
-    expect(['127.0.0.1:1', 'localhost:2', '[::1]:3', 'dns:127.0.0.2:4'].every(isLoopbackTarget)).toBe(true);
-    expect(['application-api.mixi.social:443', '10.0.0.1:1', 'localhost.example:1'].some(isLoopbackTarget)).toBe(false);
   });
 });
