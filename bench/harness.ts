@@ -1,6 +1,7 @@
 /**
- * The benchmark harness: each comparison runs a baseline and the streamrx variant of the same work,
- * interleaved round by round, and is judged by the median of the per-round ratios subject / baseline.
+ * The benchmark harness: each comparison runs a baseline and the streamrx variant of the same work in
+ * rounds of baseline, subject, subject, baseline, and is judged by the median of the per-round ratios
+ * subject / baseline.
  */
 
 /** One comparison of the streamrx variant against a baseline doing the same work. */
