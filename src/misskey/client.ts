@@ -3,7 +3,7 @@ import type { ConnectionState } from '../core/connection-state.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { RetryBackoffOptions } from '../core/retry-backoff.js';
 import { ChannelLink, sharedChannelNames, type ChannelListener } from './channel-link.js';
-import { TimelineGapFiller, type GapFill } from './gap-fill.js';
+import { TimelineGapFiller, type GapFill, type GapFillBudget } from './gap-fill.js';
 import { defaultHttpRetry, httpApi } from './http-api.js';
 import { fetchTransport, nodeHttpTransport, type FetchLike } from './http-transport.js';
 import { MisskeySession, type MisskeyClientStats } from './session.js';
@@ -55,12 +55,18 @@ export interface MisskeyOptions {
   };
   /** Messages held while disconnected (stream API requests; `ch` messages per channel); past it the oldest is dropped and counted (a dropped stream API request fails with ConnectionLostError). @default 1000 */
   maxQueuedMessages?: number;
-  /** Gap-fill of timeline channels after a reconnect: `false` to turn off; `limit` is one page (the server's maximum is 100). @default { limit: 100 } */
+  /**
+   * Gap-fill of timeline channels after a reconnect: `false` to turn off. Pages of `limit` notes are fetched
+   * one after the other until one is not full, at most `maxPages`; a larger gap is reported on `gapFills$`
+   * with `complete: false`. @default { limit: 100, maxPages: 10 }
+   */
   gapFill?:
     | boolean
     | {
         /** Notes fetched per page (the server's maximum is 100); 0 turns gap-fill off. @default 100 */
         limit?: number;
+        /** Pages fetched at most per gap-fill. @default 10 */
+        maxPages?: number;
       };
   /** HTTP API behaviour. `retry`: backoff of 5xx and network failures (`maxRetries: 0` disables); `retryRateLimited`: also retry 429 after `Retry-After`; `timeout` per attempt in ms. @default { retry: { initialDelay: 250, multiplier: 2, maxDelay: 5000, maxRetries: 3, jitter: 0.5 }, retryRateLimited: false, timeout: 30000 } */
   http?: {
@@ -110,6 +116,14 @@ export interface MisskeyClient {
 function streamingUrl(origin: URL, token: string | undefined): string {
   const base = `${origin.protocol === 'https:' ? 'wss:' : 'ws:'}//${origin.host}${origin.pathname.replace(/\/+$/, '')}/streaming`;
   return token === undefined ? base : `${base}?i=${encodeURIComponent(token)}`;
+}
+
+function gapFillBudgetOf(option: MisskeyOptions['gapFill']): GapFillBudget | undefined {
+  if (option === false) return undefined;
+  const { limit = 100, maxPages = 10 } = typeof option === 'object' ? option : {};
+  if (!(limit >= 0) || !(maxPages >= 0)) throw new InvalidArgumentError(`gapFill limit and maxPages must be >= 0, got ${limit} and ${maxPages}`);
+  if (limit > 100) throw new InvalidArgumentError(`gapFill limit must be <= 100 (the server rejects more), got ${limit}`);
+  return limit === 0 || maxPages === 0 ? undefined : { limit, maxPages };
 }
 
 function parseOrigin(origin: string): URL {
@@ -164,15 +178,15 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
     timeout: options.http?.timeout ?? 30_000,
     scheduler,
   });
-  const gapFillLimit = options.gapFill === false ? 0 : ((typeof options.gapFill === 'object' ? options.gapFill.limit : undefined) ?? 100);
+  const gapFillBudget = gapFillBudgetOf(options.gapFill);
   const gapFills = new Subject<GapFill>();
 
   const listenerFor = (name: string, params: unknown, subscriber: Subscriber<unknown>): ChannelListener & { dispose?(): void } => {
     const timeline = timelineEndpoints[name];
-    if (!timeline || gapFillLimit <= 0) return subscriber;
+    if (!timeline || !gapFillBudget) return subscriber;
     const fetchPage = (endpoint: string, p: Record<string, unknown>) => http<Note[]>(endpoint, p);
     const channelParams = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
-    return new TimelineGapFiller(name, timeline, channelParams, subscriber, fetchPage, gapFillLimit, (fill) => gapFills.next(fill));
+    return new TimelineGapFiller(name, timeline, channelParams, subscriber, fetchPage, gapFillBudget, (fill) => gapFills.next(fill));
   };
 
   const channel = <C extends ChannelName>(name: C, params?: ChannelParams<C>, channelOptions: ChannelOptions<C> = {}): Observable<ChannelMessage<C>> =>

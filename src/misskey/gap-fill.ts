@@ -1,4 +1,4 @@
-import type { Observable, Subscriber, Subscription } from 'rxjs';
+import { EMPTY, expand, type Observable, type Subscriber, type Subscription } from 'rxjs';
 import type { ChannelListener } from './channel-link.js';
 import type { TimelineEndpoint } from './timeline-endpoints.js';
 import type { Note } from './types.js';
@@ -11,27 +11,71 @@ export interface GapFill {
   sinceId?: string;
   /** When no note had been seen: the time the channel was first acknowledged (ms since epoch, client clock). */
   sinceDate?: number;
-  /** Notes fetched over HTTP (before de-duplication against live frames). */
+  /** Notes fetched over HTTP, over all pages (before de-duplication against live frames). */
   fetched: number;
-  /** `false` when the gap may be larger than one page (`fetched === limit`) or the fetch failed: notes may be missing. */
+  /** Pages fetched. */
+  pages: number;
+  /** `false` when notes may be missing: the last page allowed was full, or a fetch failed. */
   complete: boolean;
-  /** Why the fetch failed, when it did. */
+  /** Why a fetch failed, when one did. */
   error?: unknown;
 }
 
 /** Fetches one page of a timeline endpoint. */
 export type PageFetcher = (endpoint: string, params: Record<string, unknown>) => Observable<Note[]>;
 
+/** How much a gap-fill fetches: pages of `limit` notes, at most `maxPages` of them. */
+export interface GapFillBudget {
+  limit: number;
+  maxPages: number;
+}
+
 type TimelineMessage = { type: string; body: unknown };
+type Since = Pick<GapFill, 'sinceId' | 'sinceDate'>;
+
+const byId = (a: Note, b: Note): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The notes of `pages` after `since`, each once, oldest first. */
+function missedNotes(pages: readonly Note[][], since: Since): Note[] {
+  const seen = new Set<string>();
+  const missed: Note[] = [];
+  for (const note of pages.flat()) {
+    if (seen.has(note.id)) continue;
+    seen.add(note.id);
+    // sinceDate is checked here too: an endpoint that ignores it answers with its newest page instead.
+    const after = since.sinceId !== undefined ? note.id > since.sinceId : Date.parse(note.createdAt) >= (since.sinceDate ?? 0);
+    if (after) missed.push(note);
+  }
+  return missed.sort(byId);
+}
+
+/**
+ * Where a gap-fill goes after a page fetched from `cursor`: `'covered'` when the page was not full or
+ * reaches back past a `sinceDate` (an endpoint that ignores sinceDate answers with its newest notes);
+ * `'uncovered'` when such an answer was full and entirely newer (older missed notes are out of reach);
+ * otherwise the next page's cursor, the page's newest id.
+ */
+function nextCursor(notes: readonly Note[], cursor: Since, limit: number): Since | 'covered' | 'uncovered' {
+  if (notes.length < limit) return 'covered';
+  if (cursor.sinceDate !== undefined) {
+    if (notes.some((n) => Date.parse(n.createdAt) < (cursor.sinceDate as number))) return 'covered';
+    const newestFirst = notes.length > 1 && (notes[0] as Note).id > (notes[notes.length - 1] as Note).id;
+    if (newestFirst) return 'uncovered';
+  }
+  const newest = notes.reduce((max, n) => (n.id > max ? n.id : max), (notes[0] as Note).id);
+  return { sinceId: newest };
+}
 
 /**
  * Sits between a timeline channel and its subscriber: remembers the last note id, and after every
- * reconnect fetches what was missed with `sinceId` (one page of `limit`), emits it oldest first, then the
- * live notes that arrived meanwhile, skipping those the page already had. A channel that had delivered no
- * note yet fetches with `sinceDate` = 1 ms before it was first acknowledged (client clock; skew shifts it).
+ * reconnect fetches what was missed with `sinceId`, page after page (each page's newest id is the next
+ * page's `sinceId`) until a page is not full or `maxPages` were fetched. It emits the missed notes oldest
+ * first, then the live notes that arrived meanwhile, skipping those the pages already had. A channel that
+ * had delivered no note yet starts from `sinceDate` = 1 ms before it was first acknowledged (client
+ * clock; skew shifts it).
  * @example
  * ```ts
- * const filler = new TimelineGapFiller('homeTimeline', timelineEndpoints.homeTimeline, {}, subscriber, fetchPage, 100, report);
+ * const filler = new TimelineGapFiller('homeTimeline', timelineEndpoints.homeTimeline, {}, subscriber, fetchPage, { limit: 100, maxPages: 10 }, report);
  * link.listeners.push(filler);
  * ```
  */
@@ -47,7 +91,7 @@ export class TimelineGapFiller implements ChannelListener {
     private readonly channelParams: Record<string, unknown>,
     private readonly downstream: Subscriber<unknown>,
     private readonly fetchPage: PageFetcher,
-    private readonly limit: number,
+    private readonly budget: GapFillBudget,
     private readonly report: (fill: GapFill) => void,
   ) {}
 
@@ -71,12 +115,14 @@ export class TimelineGapFiller implements ChannelListener {
       return;
     }
     if (this.buffer) return;
-    const since: Pick<GapFill, 'sinceId' | 'sinceDate'> = this.lastNoteId === undefined ? { sinceDate: (this.firstAckAt ?? Date.now()) - 1 } : { sinceId: this.lastNoteId };
+    const since: Since = this.lastNoteId === undefined ? { sinceDate: (this.firstAckAt ?? Date.now()) - 1 } : { sinceId: this.lastNoteId };
     this.buffer = [];
-    const params = { ...this.timeline.params(this.channelParams), ...since, limit: this.limit };
-    this.fetch = this.fetchPage(this.timeline.endpoint, params).subscribe({
-      next: (notes) => this.flush(since, notes, undefined),
-      error: (error: unknown) => this.flush(since, [], error),
+    const pages: Note[][] = [];
+    const coverage = { complete: false };
+    this.fetch = this.pagesAfter(since, coverage).subscribe({
+      next: (page) => pages.push(page),
+      complete: () => this.flush(since, pages, coverage.complete),
+      error: (error: unknown) => this.flush(since, pages, false, error),
     });
   }
 
@@ -84,18 +130,37 @@ export class TimelineGapFiller implements ChannelListener {
     this.fetch?.unsubscribe();
   }
 
-  private flush(since: Pick<GapFill, 'sinceId' | 'sinceDate'>, notes: Note[], error: unknown): void {
-    const { sinceId } = since;
-    const ascending = notes.filter((n) => sinceId === undefined || n.id > sinceId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const fetchedIds = new Set<string>();
+  /** The pages after `since`, one request after the other, until a page says the gap is covered. */
+  private pagesAfter(since: Since, coverage: { complete: boolean }): Observable<Note[]> {
+    const { limit, maxPages } = this.budget;
+    const base = this.timeline.params(this.channelParams);
+    const page = (cursor: Since): Observable<Note[]> => this.fetchPage(this.timeline.endpoint, { ...base, ...cursor, limit });
+    let fetched = 0;
+    let cursor = since;
+    return page(since).pipe(
+      expand((notes) => {
+        fetched += 1;
+        const next = nextCursor(notes, cursor, limit);
+        coverage.complete = next === 'covered';
+        if (next === 'covered' || next === 'uncovered' || fetched >= maxPages) return EMPTY;
+        cursor = next;
+        return page(next);
+      }),
+    );
+  }
+
+  private flush(since: Since, pages: Note[][], complete: boolean, error?: unknown): void {
+    const fetched = pages.reduce((sum, page) => sum + page.length, 0);
+    const missed = missedNotes(pages, since);
     const live = this.buffer ?? [];
     this.buffer = undefined;
     this.fetch = undefined;
-    for (const note of ascending) {
+    const fetchedIds = new Set<string>();
+    for (const note of missed) {
       fetchedIds.add(note.id);
       this.next({ type: 'note', body: note });
     }
-    const fill: GapFill = { channel: this.channel, ...since, fetched: notes.length, complete: error === undefined && notes.length < this.limit };
+    const fill: GapFill = { channel: this.channel, ...since, fetched, pages: pages.length, complete };
     if (error !== undefined) fill.error = error;
     this.report(fill);
     for (const message of live) {

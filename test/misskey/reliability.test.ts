@@ -1,7 +1,7 @@
 import { firstValueFrom, Subject, toArray, take } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, PermissionError } from '../../src/core/errors.js';
-import type { GapFill } from '../../src/misskey/index.js';
+import { AuthenticationError, InvalidArgumentError, PermissionError } from '../../src/core/errors.js';
+import { misskey, type GapFill } from '../../src/misskey/index.js';
 import { duringOutage, reach, Rig, until } from './helpers.js';
 
 const rig = new Rig();
@@ -54,7 +54,7 @@ describe('reconnect', () => {
     const messages = await local.count(7);
     expect(messages.map((m) => m.body.id)).toEqual([first.id, ...missed.map((n) => n.id), live.id]);
     // The live note may also be in the page (posted before the fetch ran); it is delivered once either way.
-    expect(fills).toEqual([{ channel: 'localTimeline', sinceId: first.id, fetched: expect.any(Number), complete: true }]);
+    expect(fills).toEqual([{ channel: 'localTimeline', sinceId: first.id, fetched: expect.any(Number), pages: 1, complete: true }]);
     expect(fills[0]?.fetched).toBeGreaterThanOrEqual(5);
     expect(new Set(messages.map((m) => m.body.id)).size).toBe(messages.length);
     const fetch = emulator.apiCalls.find((c) => c.endpoint === 'notes/local-timeline');
@@ -96,7 +96,7 @@ describe('reconnect', () => {
     expect(local.values).toHaveLength(1);
   });
 
-  it('reports a gap larger than one page', async () => {
+  it('fetches a gap larger than one page page by page, each page after the newest note of the last', async () => {
     const emulator = await rig.emulator();
     const client = rig.client(emulator, { gapFill: { limit: 3 } });
     const fill = firstValueFrom(client.gapFills$);
@@ -104,10 +104,31 @@ describe('reconnect', () => {
     await until(() => emulator.stats().channels === 1, 'connected');
     const first = emulator.createNote('alice', { text: 'n0' });
     await local.count(1);
+    const missed = await duringOutage(emulator, client, () => Array.from({ length: 7 }, (_, i) => emulator.createNote('alice', { text: `missed ${i}` })));
+    expect(await fill).toEqual({ channel: 'localTimeline', sinceId: first.id, fetched: 7, pages: 3, complete: true });
+    const messages = await local.count(8);
+    expect(messages.map((m) => m.body.id)).toEqual([first.id, ...missed.map((n) => n.id)]);
+    const cursors = emulator.apiCalls.filter((c) => c.endpoint === 'notes/local-timeline').map((c) => (c.params as { sinceId: string }).sinceId);
+    expect(cursors).toEqual([first.id, missed[2]?.id, missed[5]?.id]);
+  });
+
+  it('reports a gap larger than maxPages pages as incomplete, after delivering what it fetched', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator, { gapFill: { limit: 2, maxPages: 2 } });
+    const fill = firstValueFrom(client.gapFills$);
+    const local = rig.record(client.channel('localTimeline'));
+    await until(() => emulator.stats().channels === 1, 'connected');
+    const first = emulator.createNote('alice', { text: 'n0' });
+    await local.count(1);
     const missed = await duringOutage(emulator, client, () => Array.from({ length: 5 }, (_, i) => emulator.createNote('alice', { text: `missed ${i}` })));
-    expect(await fill).toEqual({ channel: 'localTimeline', sinceId: first.id, fetched: 3, complete: false });
-    const messages = await local.count(4);
-    expect(messages.map((m) => m.body.id)).toEqual([first.id, ...missed.slice(0, 3).map((n) => n.id)]);
+    expect(await fill).toEqual({ channel: 'localTimeline', sinceId: first.id, fetched: 4, pages: 2, complete: false });
+    const messages = await local.count(5);
+    expect(messages.map((m) => m.body.id)).toEqual([first.id, ...missed.slice(0, 4).map((n) => n.id)]);
+  });
+
+  it('rejects a gap-fill page larger than the server accepts', () => {
+    expect(() => misskey({ origin: 'http://127.0.0.1:1', gapFill: { limit: 101 } })).toThrow(InvalidArgumentError);
+    expect(() => misskey({ origin: 'http://127.0.0.1:1', gapFill: { maxPages: -1 } })).toThrow(InvalidArgumentError);
   });
 
   it('ends every stream with AuthenticationError when the upgrade is refused with 401, without retrying', async () => {
