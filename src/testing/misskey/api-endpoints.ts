@@ -1,6 +1,7 @@
 import type { EmulatedUser } from './builders.js';
 import { misskeyErrors, type EmulatedHttpAnswer } from './errors.js';
-import { noteVisibilities, timelineOfEndpoint, type PageQuery } from './store.js';
+import { antennaFeed, channelFeed, hashtagFeed, mainTimelineFeed, roleFeed, userListFeed, type Feed } from './feeds.js';
+import { noteVisibilities, type PageQuery, type TimelineKind } from './store.js';
 import type { MisskeyWorld } from './world.js';
 
 type Params = Record<string, unknown>;
@@ -41,6 +42,7 @@ const createNote: Handler = (world, params, user) =>
       cw: typeof params['cw'] === 'string' ? params['cw'] : null,
       visibility: visibility as never,
       visibleUserIds: Array.isArray(params['visibleUserIds']) ? (params['visibleUserIds'] as string[]) : [],
+      channelId: typeof params['channelId'] === 'string' ? params['channelId'] : null,
       replyId: typeof params['replyId'] === 'string' ? params['replyId'] : null,
       renoteId: typeof params['renoteId'] === 'string' ? params['renoteId'] : null,
       poll: poll && Array.isArray(poll.choices) ? { choices: poll.choices.map(String) } : null,
@@ -57,15 +59,22 @@ const withNote =
       return world.store.notes.has(noteId) ? run(world, noteId, params, me) : misskeyErrors.noSuchNote();
     });
 
-const timeline =
-  (endpoint: string): Handler =>
+/** A timeline endpoint: pages of the feed `feedOf` finds for the params, or `missing` when it finds none. */
+const feedEndpoint =
+  (feedOf: (world: MisskeyWorld, params: Params, user: EmulatedUser | undefined) => Feed | undefined, missing: () => EmulatedHttpAnswer, needsUser = false): Handler =>
   (world, params, user) => {
-    const kind = timelineOfEndpoint[endpoint] ?? 'global';
-    if ((kind === 'home' || kind === 'hybrid') && !user) return misskeyErrors.credentialRequired();
+    if (needsUser && !user) return misskeyErrors.credentialRequired();
     const query = pageQueryOf(params);
     if ('status' in query) return query;
-    return ok(world.store.page(kind, user?.id, query).map((n) => world.pack(n)));
+    const feed = feedOf(world, params, user);
+    return feed ? ok(world.store.page(feed, user?.id, query).map((n) => world.pack(n))) : missing();
   };
+
+const mainTimeline = (kind: TimelineKind): Handler =>
+  feedEndpoint((world) => mainTimelineFeed(world.store, kind), misskeyErrors.internal, kind === 'home' || kind === 'hybrid');
+
+/** `notes/search-by-tag` takes `tag` (one) or `query` (OR of ANDs). */
+const tagQueryOf = (params: Params): unknown => (typeof params['tag'] === 'string' ? [[params['tag']]] : params['query']);
 
 /**
  * The endpoints the emulator implements, by name.
@@ -89,10 +98,15 @@ export const emulatedEndpoints: Readonly<Record<string, Handler>> = {
   }),
   'notes/reactions/delete': withNote((world, noteId, _params, me) => (world.unreact(noteId, me.id), noContent)),
   'notes/polls/vote': withNote((world, noteId, params, me) => (world.vote(noteId, me.id, Number(params['choice'])), noContent)),
-  'notes/timeline': timeline('notes/timeline'),
-  'notes/local-timeline': timeline('notes/local-timeline'),
-  'notes/hybrid-timeline': timeline('notes/hybrid-timeline'),
-  'notes/global-timeline': timeline('notes/global-timeline'),
+  'notes/timeline': mainTimeline('home'),
+  'notes/local-timeline': mainTimeline('local'),
+  'notes/hybrid-timeline': mainTimeline('hybrid'),
+  'notes/global-timeline': mainTimeline('global'),
+  'notes/user-list-timeline': feedEndpoint((world, params, user) => userListFeed(world.store, params['listId'], user?.id), () => misskeyErrors.noSuch('LIST'), true),
+  'antennas/notes': feedEndpoint((world, params, user) => antennaFeed(world.store, params['antennaId'], user?.id), () => misskeyErrors.noSuch('ANTENNA'), true),
+  'channels/timeline': feedEndpoint((world, params) => channelFeed(world.store, params['channelId']), () => misskeyErrors.noSuch('CHANNEL')),
+  'roles/notes': feedEndpoint((world, params) => roleFeed(world.store, params['roleId']), () => misskeyErrors.noSuch('ROLE'), true),
+  'notes/search-by-tag': feedEndpoint((_world, params) => hashtagFeed(tagQueryOf(params)), () => misskeyErrors.invalidParam('#/properties/query', 'tag or query is required')),
   'following/create': (world, params, user) =>
     requireUser(user, (me) => {
       const target = world.store.users.get(String(params['userId']));

@@ -26,6 +26,8 @@ export interface StoredNote {
   visibility: entities.Note['visibility'];
   /** The users a `specified` note is visible to. */
   visibleUserIds: string[];
+  /** The Misskey channel the note was posted to; absent or `null` for none. */
+  channelId?: string | null;
   /** The note this one replies to, `null` for none. */
   replyId: string | null;
   /** The note this one renotes, `null` for none. */
@@ -43,9 +45,20 @@ export interface StoredNote {
   } | null;
 }
 
+/**
+ * The lowercased hashtags of a note's text, each once (`#Misskey` → `misskey`).
+ * @example
+ * ```ts
+ * hashtagsOf('hello #Misskey #rx'); // ['misskey', 'rx']
+ * ```
+ */
+export function hashtagsOf(text: string | null): string[] {
+  return [...new Set([...(text ?? '').matchAll(/(?:^|\s)#([\p{L}\p{N}_]+)/gu)].map((m) => (m[1] as string).toLowerCase()))];
+}
+
 function tagsOf(text: string | null): { tags?: string[] } {
-  const tags = [...(text ?? '').matchAll(/(?:^|\s)#([\p{L}\p{N}_]+)/gu)].map((m) => (m[1] as string).toLowerCase());
-  return tags.length > 0 ? { tags: [...new Set(tags)] } : {};
+  const tags = hashtagsOf(text);
+  return tags.length > 0 ? { tags } : {};
 }
 
 /**
@@ -109,6 +122,7 @@ export function buildNote(note: StoredNote, author: EmulatedUser, origin: string
     renoteId: note.renoteId,
     clippedCount: 0,
   };
+  if (note.channelId) packed['channelId'] = note.channelId;
   if (note.visibility === 'specified') packed['visibleUserIds'] = note.visibleUserIds;
   if (note.poll) {
     packed['hasPoll'] = true;

@@ -107,6 +107,14 @@ export interface MisskeyEmulator {
   deleteNote(noteId: string): void;
   /** Makes one user follow another, so the followee's notes reach the follower's home timeline. */
   follow(followerUsername: string, followeeUsername: string): void;
+  /** Creates `owner`'s user list of `members`; returns its id (the `userList` channel's and `notes/user-list-timeline`'s `listId`). */
+  createUserList(owner: string, members: readonly string[]): string;
+  /** Creates `owner`'s antenna matching note texts with `keywords` (outer array OR, inner AND); returns its id (`antennaId`). */
+  createAntenna(owner: string, keywords: ReadonlyArray<ReadonlyArray<string>>): string;
+  /** Creates a Misskey channel to post notes to (`createNote(…, { channelId })`); returns its id (`channelId`). */
+  createChannel(): string;
+  /** Creates a public role held by `members`; returns its id (the `roleTimeline` channel's and `roles/notes`' `roleId`). */
+  createRole(members: readonly string[]): string;
   /** Sends a broadcast frame (`emojiAdded`, `emojiUpdated`, `emojiDeleted`, `announcementCreated`) to every socket. */
   broadcast(type: string, body: unknown): void;
   /** Sends a channel event to every channel named `channelName`. */
@@ -328,6 +336,26 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     updateNote: (noteId, text, cw = null) => noteIdChecked(noteId, world.updateNote(noteId, text, cw), 'update'),
     deleteNote: (noteId) => noteIdChecked(noteId, world.deleteNote(noteId), 'delete'),
     follow: (a, b) => world.store.follow(userNamed(a).id, userNamed(b).id),
+    createUserList: (owner, members) => {
+      const id = world.nextId();
+      world.store.userLists.set(id, { ownerId: userNamed(owner).id, userIds: new Set(members.map((m) => userNamed(m).id)) });
+      return id;
+    },
+    createAntenna: (owner, keywords) => {
+      const id = world.nextId();
+      world.store.antennas.set(id, { ownerId: userNamed(owner).id, keywords: keywords.map((all) => all.map((k) => k.toLowerCase())) });
+      return id;
+    },
+    createChannel: () => {
+      const id = world.nextId();
+      world.store.noteChannels.add(id);
+      return id;
+    },
+    createRole: (members) => {
+      const id = world.nextId();
+      world.store.roles.set(id, new Set(members.map((m) => userNamed(m).id)));
+      return id;
+    },
     broadcast: (type, body) => world.broadcast(type, body),
     emit: (channelName, type, body) => world.emit(channelName, type, body),
     sendRaw: (text) => {

@@ -27,6 +27,14 @@ export function errorAnswer(status: number, error: MisskeyErrorBody, headers?: R
   return headers ? { status, body: { error }, headers } : { status, body: { error } };
 }
 
+/** The error bodies of the timeline endpoints (`notes/user-list-timeline`, `antennas/notes`, `channels/timeline`, `roles/notes`). */
+const noSuchBodies = {
+  LIST: { message: 'No such list.', code: 'NO_SUCH_LIST', id: '8fb1fbd5-e476-4c37-9fb0-43d55b63a2ff' },
+  ANTENNA: { message: 'No such antenna.', code: 'NO_SUCH_ANTENNA', id: '850926e0-fd3b-49b6-b69a-b28a5dbd82fe' },
+  CHANNEL: { message: 'No such channel.', code: 'NO_SUCH_CHANNEL', id: '4d0eeeba-a02c-4c3c-9966-ef60d38d2e7f' },
+  ROLE: { message: 'No such role.', code: 'NO_SUCH_ROLE', id: 'eb70323a-df61-4dd4-ad90-89c83c7cf26e' },
+} as const;
+
 /**
  * The error answers the emulator produces, with the ids observed on Misskey 2026.3.2.
  * @example
@@ -49,6 +57,8 @@ export const misskeyErrors = {
     ),
   noSuchNote: (): EmulatedHttpAnswer =>
     errorAnswer(400, { message: 'No such note.', code: 'NO_SUCH_NOTE', id: '24fcbfc6-2e37-42b6-8388-c29b3861a08d', kind: 'client' }),
+  /** What a timeline endpoint answers for an unknown (or not owned) list, antenna, channel or role. */
+  noSuch: (what: 'LIST' | 'ANTENNA' | 'CHANNEL' | 'ROLE'): EmulatedHttpAnswer => errorAnswer(400, { ...noSuchBodies[what], kind: 'client' }),
   alreadyReacted: (): EmulatedHttpAnswer =>
     errorAnswer(400, { message: 'You are already reacting to that note.', code: 'ALREADY_REACTED', id: '71efcf98-86d6-4e2b-b2ad-9d032369366b', kind: 'client' }),
   invalidParam: (param: string, reason: string): EmulatedHttpAnswer =>

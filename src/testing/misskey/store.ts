@@ -1,22 +1,9 @@
 import type { EmulatedUser, StoredNote } from './builders.js';
 import type { entities } from 'misskey-js';
+import type { EmulatedAntenna, EmulatedUserList, Feed } from './feeds.js';
 
 /** Timeline kinds the emulator serves, over HTTP and as channels. */
 export type TimelineKind = 'home' | 'local' | 'hybrid' | 'global';
-
-/**
- * Channel name → timeline kind, for the timeline channels the emulator fills.
- * @example
- * ```ts
- * timelineOfChannel['hybridTimeline']; // 'hybrid'
- * ```
- */
-export const timelineOfChannel: Readonly<Record<string, TimelineKind>> = {
-  homeTimeline: 'home',
-  localTimeline: 'local',
-  hybridTimeline: 'hybrid',
-  globalTimeline: 'global',
-};
 
 /**
  * HTTP endpoint → timeline kind.
@@ -43,17 +30,23 @@ export interface PageQuery {
 }
 
 /**
- * The emulator's data: users (by id and by token), follow relations, notes in id order. Knows who may see
- * a note on which timeline.
+ * The emulator's data: users (by id and by token), follow relations, notes in id order, user lists,
+ * antennas, roles and note channels. Knows who may see a note on which main timeline.
  * @example
  * ```ts
- * store.page('local', undefined, { sinceId, limit: 10 }); // up to 10 public notes after sinceId, oldest first
+ * store.page(mainTimelineFeed(store, 'local'), undefined, { sinceId, limit: 10 }); // up to 10 public notes after sinceId, oldest first
  * ```
  */
 export class MisskeyStore {
   readonly users = new Map<string, EmulatedUser>();
   readonly usersByToken = new Map<string, EmulatedUser>();
   readonly notes = new Map<string, StoredNote>();
+  readonly userLists = new Map<string, EmulatedUserList>();
+  readonly antennas = new Map<string, EmulatedAntenna>();
+  /** Role id → the ids of the users holding it. */
+  readonly roles = new Map<string, ReadonlySet<string>>();
+  /** Ids of the Misskey channels notes can be posted to. */
+  readonly noteChannels = new Set<string>();
   private readonly following = new Map<string, Set<string>>();
 
   addUser(user: EmulatedUser): void {
@@ -90,9 +83,9 @@ export class MisskeyStore {
     return this.follows(viewerId, note.userId);
   }
 
-  /** A timeline page: with `sinceId`/`sinceDate` only, ascending after it; otherwise newest first (as 2026.3.2 does). */
-  page(kind: TimelineKind, viewerId: string | undefined, query: PageQuery): StoredNote[] {
-    const all = [...this.notes.values()].filter((n) => this.visibleOn(kind, n, viewerId));
+  /** A page of a feed: with `sinceId`/`sinceDate` only, ascending after it; otherwise newest first (as 2026.3.2 does). */
+  page(feed: Feed, viewerId: string | undefined, query: PageQuery): StoredNote[] {
+    const all = [...this.notes.values()].filter((n) => feed(n, viewerId));
     const { sinceId, untilId, sinceDate, untilDate, limit } = query;
     const bounded = all.filter((n) => {
       const at = Date.parse(n.createdAt);

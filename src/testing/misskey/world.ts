@@ -1,7 +1,8 @@
 import type { entities } from 'misskey-js';
 import { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './builders.js';
 import { aidxGenerator } from './ids.js';
-import { MisskeyStore, timelineOfChannel } from './store.js';
+import { feedOfChannel } from './feeds.js';
+import { MisskeyStore } from './store.js';
 import type { EmulatedStreamConnection } from './stream-connection.js';
 
 /** What {@link streamrx/testing!MisskeyEmulator.createNote} accepts. */
@@ -14,6 +15,8 @@ export interface NoteDraft {
   visibility?: entities.Note['visibility'];
   /** The users a `specified` note is visible to. @default [] */
   visibleUserIds?: string[];
+  /** The Misskey channel to post to (see {@link streamrx/testing!MisskeyEmulator.createChannel}); such notes stay off the main timelines. @default null */
+  channelId?: string | null;
   /** The id of the note this one replies to. @default null */
   replyId?: string | null;
   /** The id of the note this one renotes. @default null */
@@ -68,6 +71,7 @@ export class MisskeyWorld {
       cw: draft.cw ?? null,
       visibility: draft.visibility ?? 'public',
       visibleUserIds: draft.visibleUserIds ?? [],
+      channelId: draft.channelId ?? null,
       replyId: draft.replyId ?? null,
       renoteId: draft.renoteId ?? null,
       reactions: new Map(),
@@ -82,8 +86,8 @@ export class MisskeyWorld {
     const packed = this.pack(note, true);
     for (const connection of this.connections) {
       for (const [id, channel] of connection.channels) {
-        const kind = timelineOfChannel[channel.name];
-        if (kind && this.store.visibleOn(kind, note, connection.user?.id)) {
+        const viewerId = connection.user?.id;
+        if (feedOfChannel(this.store, channel.name, channel.params, viewerId)?.(note, viewerId)) {
           connection.send({ type: 'channel', body: { id, type: 'note', body: packed } });
         }
       }
