@@ -13,7 +13,7 @@ export interface HttpApiOptions {
   /** Backoff of retried calls (5xx and network errors; 429 if `retryRateLimited`). `maxRetries: 0` disables. */
   retry: RetryBackoffOptions;
   retryRateLimited: boolean;
-  /** Time one attempt may go without progress, in ms. */
+  /** Time one attempt may take until its whole answer is in, in ms. */
   timeout: number;
   scheduler: SchedulerLike | undefined;
 }
@@ -47,7 +47,7 @@ function shouldRetry(retryRateLimited: boolean): (error: unknown) => boolean {
 /**
  * Makes `POST /api/<endpoint>` calls as cold Observables: the token as `i` in the body, 200 → the parsed
  * body, 204 → `null`, errors mapped by {@link misskeyErrorOf}, server and network failures retried with
- * backoff, client errors never; an attempt without progress for `timeout` ms fails with
+ * backoff, client errors never; an attempt still unanswered after `timeout` ms fails with
  * {@link RequestTimeoutError} (not retried: the call may have happened). Unsubscribing aborts the request.
  *
  * @example

@@ -116,7 +116,7 @@ describe('api() over HTTP', () => {
     expect(error).toBeInstanceOf(ConnectionLostError);
   });
 
-  it('fails an attempt without progress with RequestTimeoutError and does not retry it', async () => {
+  it('fails an attempt that outlasts its time limit with RequestTimeoutError and does not retry it', async () => {
     let requests = 0;
     const silent = createServer(() => {
       requests += 1;
@@ -135,6 +135,18 @@ describe('api() over HTTP', () => {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  it('holds one time-limit timer while calls are in flight, however many, and none once they are answered', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator);
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const calls = Promise.all(Array.from({ length: 20 }, () => firstValueFrom(client.api('meta'))));
+    const during = timers();
+    await calls;
+    expect(during).toBe(before + 1);
+    expect(timers()).toBe(before);
   });
 
   it('works with an injected fetch', async () => {
