@@ -1,7 +1,7 @@
 import type { EmulatedUser } from './builders.js';
 import { misskeyErrors, type EmulatedHttpAnswer } from './errors.js';
-import { antennaFeed, channelFeed, hashtagFeed, mainTimelineFeed, roleFeed, userListFeed, type Feed } from './feeds.js';
-import { noteVisibilities, type PageQuery, type TimelineKind } from './store.js';
+import { feedOfEndpoint } from './feeds.js';
+import { noteVisibilities, type PageQuery } from './store.js';
 import type { MisskeyWorld } from './world.js';
 
 type Params = Record<string, unknown>;
@@ -59,22 +59,18 @@ const withNote =
       return world.store.notes.has(noteId) ? run(world, noteId, params, me) : misskeyErrors.noSuchNote();
     });
 
-/** A timeline endpoint: pages of the feed `feedOf` finds for the params, or `missing` when it finds none. */
-const feedEndpoint =
-  (feedOf: (world: MisskeyWorld, params: Params, user: EmulatedUser | undefined) => Feed | undefined, missing: () => EmulatedHttpAnswer, needsUser = false): Handler =>
+/** A timeline endpoint: pages of its feed (see {@link feedOfEndpoint}), or `missing` when the params name nothing readable. */
+const timelineEndpoint =
+  (endpoint: string, missing: () => EmulatedHttpAnswer, needsUser: boolean): Handler =>
   (world, params, user) => {
     if (needsUser && !user) return misskeyErrors.credentialRequired();
     const query = pageQueryOf(params);
     if ('status' in query) return query;
-    const feed = feedOf(world, params, user);
+    const feed = feedOfEndpoint(world.store, endpoint, params, user?.id);
     return feed ? ok(world.store.page(feed, user?.id, query).map((n) => world.pack(n))) : missing();
   };
 
-const mainTimeline = (kind: TimelineKind): Handler =>
-  feedEndpoint((world) => mainTimelineFeed(world.store, kind), misskeyErrors.internal, kind === 'home' || kind === 'hybrid');
-
-/** `notes/search-by-tag` takes `tag` (one) or `query` (OR of ANDs). */
-const tagQueryOf = (params: Params): unknown => (typeof params['tag'] === 'string' ? [[params['tag']]] : params['query']);
+const noTagQuery = (): EmulatedHttpAnswer => misskeyErrors.invalidParam('#/properties/query', 'tag or query is required');
 
 /**
  * The endpoints the emulator implements, by name.
@@ -98,15 +94,15 @@ export const emulatedEndpoints: Readonly<Record<string, Handler>> = {
   }),
   'notes/reactions/delete': withNote((world, noteId, _params, me) => (world.unreact(noteId, me.id), noContent)),
   'notes/polls/vote': withNote((world, noteId, params, me) => (world.vote(noteId, me.id, Number(params['choice'])), noContent)),
-  'notes/timeline': mainTimeline('home'),
-  'notes/local-timeline': mainTimeline('local'),
-  'notes/hybrid-timeline': mainTimeline('hybrid'),
-  'notes/global-timeline': mainTimeline('global'),
-  'notes/user-list-timeline': feedEndpoint((world, params, user) => userListFeed(world.store, params['listId'], user?.id), () => misskeyErrors.noSuch('LIST'), true),
-  'antennas/notes': feedEndpoint((world, params, user) => antennaFeed(world.store, params['antennaId'], user?.id), () => misskeyErrors.noSuch('ANTENNA'), true),
-  'channels/timeline': feedEndpoint((world, params) => channelFeed(world.store, params['channelId']), () => misskeyErrors.noSuch('CHANNEL')),
-  'roles/notes': feedEndpoint((world, params) => roleFeed(world.store, params['roleId']), () => misskeyErrors.noSuch('ROLE'), true),
-  'notes/search-by-tag': feedEndpoint((_world, params) => hashtagFeed(tagQueryOf(params)), () => misskeyErrors.invalidParam('#/properties/query', 'tag or query is required')),
+  'notes/timeline': timelineEndpoint('notes/timeline', misskeyErrors.internal, true),
+  'notes/local-timeline': timelineEndpoint('notes/local-timeline', misskeyErrors.internal, false),
+  'notes/hybrid-timeline': timelineEndpoint('notes/hybrid-timeline', misskeyErrors.internal, true),
+  'notes/global-timeline': timelineEndpoint('notes/global-timeline', misskeyErrors.internal, false),
+  'notes/user-list-timeline': timelineEndpoint('notes/user-list-timeline', () => misskeyErrors.noSuch('LIST'), true),
+  'antennas/notes': timelineEndpoint('antennas/notes', () => misskeyErrors.noSuch('ANTENNA'), true),
+  'channels/timeline': timelineEndpoint('channels/timeline', () => misskeyErrors.noSuch('CHANNEL'), false),
+  'roles/notes': timelineEndpoint('roles/notes', () => misskeyErrors.noSuch('ROLE'), true),
+  'notes/search-by-tag': timelineEndpoint('notes/search-by-tag', noTagQuery, false),
   'following/create': (world, params, user) =>
     requireUser(user, (me) => {
       const target = world.store.users.get(String(params['userId']));

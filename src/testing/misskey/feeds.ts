@@ -24,19 +24,19 @@ function matchesAny(query: ReadonlyArray<ReadonlyArray<string>>, has: (word: str
 const publicOnly = (accepts: (note: StoredNote) => boolean): Feed => (note) => note.visibility === 'public' && accepts(note);
 
 /** The four main timelines, which leave channel notes out. */
-export function mainTimelineFeed(store: MisskeyStore, kind: TimelineKind): Feed {
+function mainTimelineFeed(store: MisskeyStore, kind: TimelineKind): Feed {
   return (note, viewerId) => !note.channelId && store.visibleOn(kind, note, viewerId);
 }
 
 /** Members' notes the viewer may see, on a list the viewer owns. */
-export function userListFeed(store: MisskeyStore, listId: unknown, viewerId: string | undefined): Feed | undefined {
+function userListFeed(store: MisskeyStore, listId: unknown, viewerId: string | undefined): Feed | undefined {
   const list = typeof listId === 'string' ? store.userLists.get(listId) : undefined;
   if (!list || list.ownerId !== viewerId) return undefined;
   return (note) => list.userIds.has(note.userId) && store.canSeeUpdates(note, viewerId);
 }
 
 /** Notes whose text has the antenna's keywords and that the viewer may see, on an antenna the viewer owns. */
-export function antennaFeed(store: MisskeyStore, antennaId: unknown, viewerId: string | undefined): Feed | undefined {
+function antennaFeed(store: MisskeyStore, antennaId: unknown, viewerId: string | undefined): Feed | undefined {
   const antenna = typeof antennaId === 'string' ? store.antennas.get(antennaId) : undefined;
   if (!antenna || antenna.ownerId !== viewerId) return undefined;
   return (note) => {
@@ -46,18 +46,18 @@ export function antennaFeed(store: MisskeyStore, antennaId: unknown, viewerId: s
 }
 
 /** Public notes posted to a Misskey channel. */
-export function channelFeed(store: MisskeyStore, channelId: unknown): Feed | undefined {
+function channelFeed(store: MisskeyStore, channelId: unknown): Feed | undefined {
   return typeof channelId === 'string' && store.noteChannels.has(channelId) ? publicOnly((note) => note.channelId === channelId) : undefined;
 }
 
 /** Public notes by holders of a role. */
-export function roleFeed(store: MisskeyStore, roleId: unknown): Feed | undefined {
+function roleFeed(store: MisskeyStore, roleId: unknown): Feed | undefined {
   const holders = typeof roleId === 'string' ? store.roles.get(roleId) : undefined;
   return holders ? publicOnly((note) => holders.has(note.userId)) : undefined;
 }
 
 /** Public notes whose hashtags match `query` (outer array OR, inner array AND). */
-export function hashtagFeed(query: unknown): Feed | undefined {
+function hashtagFeed(query: unknown): Feed | undefined {
   if (!Array.isArray(query) || !query.every((all) => Array.isArray(all) && all.every((tag) => typeof tag === 'string'))) return undefined;
   return publicOnly((note) => {
     const tags = new Set(hashtagsOf(note.text));
@@ -98,4 +98,32 @@ export function feedOfChannel(store: MisskeyStore, name: string, params: Record<
     default:
       return undefined;
   }
+}
+
+/** Timeline endpoint → its channel, and the channel params for the endpoint's params. */
+const channelOfEndpoint: Readonly<Record<string, { channel: string; params(p: Record<string, unknown>): Record<string, unknown> }>> = {
+  'notes/timeline': { channel: 'homeTimeline', params: () => ({}) },
+  'notes/local-timeline': { channel: 'localTimeline', params: () => ({}) },
+  'notes/hybrid-timeline': { channel: 'hybridTimeline', params: () => ({}) },
+  'notes/global-timeline': { channel: 'globalTimeline', params: () => ({}) },
+  'notes/user-list-timeline': { channel: 'userList', params: (p) => ({ listId: p['listId'] }) },
+  'antennas/notes': { channel: 'antenna', params: (p) => ({ antennaId: p['antennaId'] }) },
+  'channels/timeline': { channel: 'channel', params: (p) => ({ channelId: p['channelId'] }) },
+  'roles/notes': { channel: 'roleTimeline', params: (p) => ({ roleId: p['roleId'] }) },
+  // `tag` is one hashtag, `query` the channel's OR-of-ANDs
+  'notes/search-by-tag': { channel: 'hashtag', params: (p) => ({ q: typeof p['tag'] === 'string' ? [[p['tag']]] : p['query'] }) },
+};
+
+/**
+ * The feed of an HTTP timeline endpoint: the same notes as its streaming channel. `undefined` when the
+ * params name nothing the viewer may read (the endpoint then answers with its `NO_SUCH_*` error).
+ * @example
+ * ```ts
+ * const feed = feedOfEndpoint(store, 'roles/notes', { roleId }, viewerId);
+ * if (feed) store.page(feed, viewerId, { sinceId, limit: 100 });
+ * ```
+ */
+export function feedOfEndpoint(store: MisskeyStore, endpoint: string, params: Record<string, unknown>, viewerId: string | undefined): Feed | undefined {
+  const route = channelOfEndpoint[endpoint];
+  return route ? feedOfChannel(store, route.channel, route.params(params), viewerId) : undefined;
 }

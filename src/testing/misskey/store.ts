@@ -5,20 +5,6 @@ import type { EmulatedAntenna, EmulatedUserList, Feed } from './feeds.js';
 /** Timeline kinds the emulator serves, over HTTP and as channels. */
 export type TimelineKind = 'home' | 'local' | 'hybrid' | 'global';
 
-/**
- * HTTP endpoint → timeline kind.
- * @example
- * ```ts
- * timelineOfEndpoint['notes/timeline']; // 'home'
- * ```
- */
-export const timelineOfEndpoint: Readonly<Record<string, TimelineKind>> = {
-  'notes/timeline': 'home',
-  'notes/local-timeline': 'local',
-  'notes/hybrid-timeline': 'hybrid',
-  'notes/global-timeline': 'global',
-};
-
 /** Page query of the timeline endpoints. */
 export interface PageQuery {
   sinceId?: string;
@@ -34,7 +20,7 @@ export interface PageQuery {
  * antennas, roles and note channels. Knows who may see a note on which main timeline.
  * @example
  * ```ts
- * store.page(mainTimelineFeed(store, 'local'), undefined, { sinceId, limit: 10 }); // up to 10 public notes after sinceId, oldest first
+ * store.page(feedOfEndpoint(store, 'notes/local-timeline', {}, undefined)!, undefined, { sinceId, limit: 10 }); // up to 10 public notes after sinceId, oldest first
  * ```
  */
 export class MisskeyStore {
