@@ -72,6 +72,29 @@ function retryAfterOf(error: unknown): number {
 }
 
 /**
+ * The wait before retry number `attempt` (1 for the first) after `error`, by the rules of
+ * {@link retryBackoff}, calling `onRetry` with it; `undefined` when the error is not to be retried
+ * (`shouldRetry` says no, the error is terminal, or `maxRetries` is spent). For code that retries on its
+ * own instead of resubscribing.
+ *
+ * @example
+ * ```ts
+ * const wait = retryWait(error, attempt, { initialDelay: 250, maxRetries: 3, jitter: 0.5 });
+ * if (wait === undefined) subscriber.error(error);
+ * else pending = asyncScheduler.schedule(sendAgain, wait);
+ * ```
+ */
+export function retryWait(error: unknown, attempt: number, options: RetryBackoffOptions): number | undefined {
+  const { maxDelay = 30_000, maxRetries = Infinity, jitter = 0, random = Math.random, shouldRetry, onRetry } = options;
+  if (attempt > maxRetries) return undefined;
+  const allowed = shouldRetry ? shouldRetry(error, attempt) : !isTerminal(error);
+  if (!allowed) return undefined;
+  const wait = Math.max(Math.min(maxDelay, jittered(backoffDelay(attempt, options), jitter, random)), retryAfterOf(error));
+  onRetry?.({ error, attempt, delay: wait });
+  return wait;
+}
+
+/**
  * Resubscribes to the source after an error, waiting an exponentially growing, optionally jittered delay,
  * built on rxjs `retry({ delay })`. Errors marked `retryable: false` end the stream at once; after the last
  * retry the last error propagates unchanged. A {@link RateLimitError}'s `retryAfterMs` is a floor of the wait.
@@ -84,22 +107,10 @@ function retryAfterOf(error: unknown): number {
  * ```
  */
 export function retryBackoff<T>(options: RetryBackoffOptions = {}): MonoTypeOperatorFunction<T> {
-  const {
-    maxDelay = 30_000,
-    maxRetries = Infinity,
-    jitter = 0,
-    random = Math.random,
-    shouldRetry,
-    resetOnValue = true,
-    onRetry,
-    scheduler = asyncScheduler,
-  } = options;
+  const { maxRetries = Infinity, resetOnValue = true, scheduler = asyncScheduler } = options;
   const delay = (error: unknown, attempt: number): Observable<unknown> => {
-    const allowed = shouldRetry ? shouldRetry(error, attempt) : !isTerminal(error);
-    if (!allowed) return throwError(() => error);
-    const wait = Math.max(Math.min(maxDelay, jittered(backoffDelay(attempt, options), jitter, random)), retryAfterOf(error));
-    onRetry?.({ error, attempt, delay: wait });
-    return timer(wait, scheduler);
+    const wait = retryWait(error, attempt, options);
+    return wait === undefined ? throwError(() => error) : timer(wait, scheduler);
   };
   return (source) => source.pipe(retry({ count: maxRetries, delay, resetOnSuccess: resetOnValue }));
 }

@@ -1,9 +1,9 @@
-import { Observable, type SchedulerLike } from 'rxjs';
-import { ConnectionLostError, RateLimitError, RequestTimeoutError, isTerminal } from '../core/errors.js';
+import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { ConnectionLostError, RateLimitError, RequestTimeoutError, isTerminal, type StreamRxError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
-import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
+import { retryWait, type RetryBackoffOptions } from '../core/retry-backoff.js';
 import { MisskeyApiError, misskeyErrorOf } from './api-error.js';
-import type { HttpTransport } from './http-transport.js';
+import type { HttpAnswer, HttpExchange, HttpTransport } from './http-transport.js';
 
 /** Options of the HTTP API transport (see {@link MisskeyOptions}). */
 export interface HttpApiOptions {
@@ -57,32 +57,44 @@ function shouldRetry(retryRateLimited: boolean): (error: unknown) => boolean {
  * ```
  */
 export function httpApi(options: HttpApiOptions): <R>(endpoint: string, params: object | undefined) => Observable<R> {
-  const { origin, token, transport, retryRateLimited, timeout, scheduler } = options;
+  const { origin, token, transport, timeout, scheduler = asyncScheduler } = options;
   const base = origin.replace(/\/+$/, '');
-  const once = <R>(endpoint: string, params: object | undefined): Observable<R> =>
+  const retry: RetryBackoffOptions = { ...options.retry, shouldRetry: shouldRetry(options.retryRateLimited) };
+  const failureOf = (endpoint: string, error: unknown): StreamRxError => {
+    if (error instanceof RequestTimeoutError) return new RequestTimeoutError(`${endpoint}: ${error.message}`);
+    const reason = redact(String((error as { code?: unknown })?.code ?? (error as Error)?.message ?? error), [token]);
+    return new ConnectionLostError(`POST /api/${endpoint} failed: ${reason}`);
+  };
+  // One Observable per call that retries by itself: a `retry` operator would add layers to every call.
+  return <R>(endpoint: string, params: object | undefined) =>
     new Observable<R>((subscriber) => {
+      const url = `${base}/api/${endpoint}`;
       const body = JSON.stringify(token === undefined ? { ...params } : { ...params, i: token });
-      const exchange = transport(`${base}/api/${endpoint}`, body, timeout);
-      exchange.answer.then(
-        (answer) => {
-          if (answer.status === 200 || answer.status === 204) {
-            subscriber.next((answer.status === 204 ? null : parseAnswer(answer.text)) as R);
-            subscriber.complete();
-          } else {
-            subscriber.error(misskeyErrorOf(endpoint, answer.status, parseAnswer(answer.text), answer.header('retry-after')));
-          }
-        },
-        (error: unknown) => {
-          if (error instanceof RequestTimeoutError) {
-            subscriber.error(new RequestTimeoutError(`${endpoint}: ${error.message}`));
-            return;
-          }
-          const reason = redact(String((error as { code?: unknown })?.code ?? (error as Error)?.message ?? error), [token]);
-          subscriber.error(new ConnectionLostError(`POST /api/${endpoint} failed: ${reason}`));
-        },
-      );
-      return () => exchange.cancel();
+      let exchange: HttpExchange | undefined;
+      let pause: Subscription | undefined;
+      let attempt = 0;
+      const failed = (error: unknown): void => {
+        if (subscriber.closed) return;
+        const wait = retryWait(error, ++attempt, retry);
+        if (wait === undefined) subscriber.error(error);
+        else pause = scheduler.schedule(send, wait);
+      };
+      const answered = (answer: HttpAnswer): void => {
+        if (answer.status !== 200 && answer.status !== 204) {
+          failed(misskeyErrorOf(endpoint, answer.status, parseAnswer(answer.text), answer.header('retry-after')));
+          return;
+        }
+        subscriber.next((answer.status === 204 ? null : parseAnswer(answer.text)) as R);
+        subscriber.complete();
+      };
+      function send(): void {
+        exchange = transport(url, body, timeout);
+        exchange.answer.then(answered, (error: unknown) => failed(failureOf(endpoint, error)));
+      }
+      send();
+      return () => {
+        exchange?.cancel();
+        pause?.unsubscribe();
+      };
     });
-  const retry = { ...options.retry, shouldRetry: shouldRetry(retryRateLimited), ...(scheduler ? { scheduler } : {}) };
-  return <R>(endpoint: string, params: object | undefined) => once<R>(endpoint, params).pipe(retryBackoff<R>(retry));
 }

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthenticationError, ConnectionLostError, InvalidArgumentError, PermissionError, RateLimitError, RequestTimeoutError } from '../../src/core/errors.js';
 import { misskey, MisskeyApiError } from '../../src/misskey/index.js';
-import { fastClient, Rig } from './helpers.js';
+import { fastClient, Rig, until } from './helpers.js';
 
 const rig = new Rig();
 afterEach(() => rig.dispose());
@@ -99,6 +99,20 @@ describe('api() over HTTP', () => {
     const error = await failure(firstValueFrom(client.api('i')));
     expect(error).toMatchObject({ status: 502, retryable: true });
     expect(emulator.apiCalls.length).toBe(3 + 4);
+  });
+
+  it('sends nothing more once unsubscribed while waiting to retry, and leaves no timer', async () => {
+    const emulator = await rig.emulator();
+    emulator.failEndpoint('i', { status: 503, times: 1 });
+    const retries: number[] = [];
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const client = rig.client(emulator, { http: { retry: { initialDelay: 60_000, maxRetries: 3, onRetry: (a) => retries.push(a.delay) } } });
+    const subscription = client.api('i').subscribe();
+    await until(() => retries.length === 1, 'the first retry is scheduled');
+    subscription.unsubscribe();
+    expect(timers()).toBe(before);
+    expect(emulator.apiCalls.map((c) => c.status)).toEqual([503]);
   });
 
   it('never retries 4xx', async () => {
