@@ -7,6 +7,7 @@ import {
   RateLimitError,
   mixi2ReconnectPolicy,
   retryBackoff,
+  retryWait,
   type RetryAttempt,
 } from '../../src/index.js';
 
@@ -139,5 +140,18 @@ describe('retryBackoff', () => {
     source.pipe(retryBackoff({ initialDelay: 100, scheduler: virtual })).subscribe((v) => seen.push(v));
     virtual.flush();
     expect(seen).toEqual(['ok after 300 ms']);
+  });
+});
+
+describe('retryWait', () => {
+  it('gives the same waits as retryBackoff, reports each, and stops past maxRetries or at a terminal error', () => {
+    const seen: RetryAttempt[] = [];
+    const options = { initialDelay: 100, multiplier: 3, maxDelay: 500, maxRetries: 3, onRetry: (a: RetryAttempt) => seen.push(a) };
+    const lost = new ConnectionLostError('dropped');
+    expect([1, 2, 3, 4].map((attempt) => retryWait(lost, attempt, options))).toEqual([100, 300, 500, undefined]);
+    expect(seen.map((a) => a.delay)).toEqual([100, 300, 500]);
+    expect(retryWait(new AuthenticationError('revoked'), 1, options)).toBeUndefined();
+    expect(retryWait(new RateLimitError('slow down', { retryAfterMs: 2000 }), 1, options)).toBe(2000);
+    expect(retryWait(lost, 1, { ...options, shouldRetry: () => false })).toBeUndefined();
   });
 });
