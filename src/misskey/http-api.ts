@@ -88,7 +88,13 @@ export function httpApi(options: HttpApiOptions): <R>(endpoint: string, params: 
         subscriber.complete();
       };
       function send(): void {
-        exchange = transport(url, body, timeout);
+        try {
+          exchange = transport(url, body, timeout);
+        } catch (error) {
+          // also on a retry, where a throw would escape the scheduler instead of reaching the subscriber
+          subscriber.error(error);
+          return;
+        }
         exchange.answer.then(answered, (error: unknown) => failed(failureOf(endpoint, error)));
       }
       send();

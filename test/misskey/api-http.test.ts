@@ -180,3 +180,18 @@ describe('api() over HTTP', () => {
     expect(error).toBeInstanceOf(InvalidArgumentError);
   });
 });
+
+describe('httpApi with a failing transport', () => {
+  it('hands a transport that throws on a retry to the subscriber instead of crashing the process', async () => {
+    const { httpApi } = await import('../../src/misskey/http-api.js');
+    let attempts = 0;
+    const transport = () => {
+      attempts += 1;
+      if (attempts > 1) throw new TypeError('transport broke');
+      return { answer: Promise.reject(Object.assign(new Error('reset'), { code: 'ECONNRESET' })), cancel: () => undefined };
+    };
+    const call = httpApi({ origin: 'http://127.0.0.1:1', token: 't', transport, retry: { initialDelay: 1, maxRetries: 3 }, retryRateLimited: false, timeout: 1000, scheduler: undefined });
+    await expect(firstValueFrom(call('i', undefined))).rejects.toThrow('transport broke');
+    expect(attempts).toBe(2);
+  });
+});
