@@ -7,14 +7,14 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const filter = process.argv[2] ?? '';
 
-async function loadComparisons(filter: string): Promise<Comparison[]> {
+async function loadComparisons(): Promise<Comparison[]> {
   const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts')).sort();
   const all: Comparison[] = [];
   for (const file of files) {
     const module = (await import(pathToFileURL(join(benchDir, file)).href)) as { default: Comparison[] };
     all.push(...module.default);
   }
-  return all.filter((c) => c.name.includes(filter));
+  return all;
 }
 
 const figure = (n: number): string => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(3));
@@ -27,8 +27,8 @@ function row(r: ComparisonResult): string {
 
 const resultsFile = join(benchDir, 'results.json');
 
-/** This run's results in place of earlier ones of the same name; a filtered run keeps the other rows. */
-async function mergedWithEarlier(results: ComparisonResult[]): Promise<ComparisonResult[]> {
+/** This run's results in place of earlier ones of the same name; a filtered run keeps the other rows (of comparisons that still exist). */
+async function mergedWithEarlier(results: ComparisonResult[], known: ReadonlySet<string>): Promise<ComparisonResult[]> {
   let earlier: ComparisonResult[] = [];
   try {
     earlier = JSON.parse(await readFile(resultsFile, 'utf8')) as ComparisonResult[];
@@ -36,13 +36,13 @@ async function mergedWithEarlier(results: ComparisonResult[]): Promise<Compariso
     // no earlier results, or unreadable ones: this run's stand alone
   }
   const fresh = new Map(results.map((r) => [r.name, r]));
-  const known = new Set((await loadComparisons('')).map((c) => c.name));
   const merged = earlier.filter((r) => known.has(r.name)).map((r) => fresh.get(r.name) ?? r);
   for (const r of results) if (!merged.includes(r)) merged.push(r);
   return merged;
 }
 
-const comparisons = await loadComparisons(filter);
+const allComparisons = await loadComparisons();
+const comparisons = allComparisons.filter((c) => c.name.includes(filter));
 if (comparisons.length === 0) {
   console.error(`no benchmark matches "${filter}"`);
   process.exit(1);
@@ -57,5 +57,6 @@ for (const comparison of comparisons) {
   console.log(row(result));
   if (result.note) console.log(`  ${result.note}`);
 }
-await writeFile(resultsFile, `${JSON.stringify(await mergedWithEarlier(results), null, 2)}\n`);
+const merged = await mergedWithEarlier(results, new Set(allComparisons.map((c) => c.name)));
+await writeFile(resultsFile, `${JSON.stringify(merged, null, 2)}\n`);
 console.log(`\nwritten: bench/results.json`);

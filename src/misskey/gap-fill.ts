@@ -1,4 +1,4 @@
-import { EMPTY, expand, type Observable, type Subscriber, type Subscription } from 'rxjs';
+import { EMPTY, expand, map, type Observable, type Subscriber, type Subscription } from 'rxjs';
 import type { ChannelListener } from './channel-link.js';
 import type { TimelineEndpoint } from './timeline-endpoints.js';
 import type { Note } from './types.js';
@@ -32,6 +32,8 @@ export interface GapFillBudget {
 
 type TimelineMessage = { type: string; body: unknown };
 type Since = Pick<GapFill, 'sinceId' | 'sinceDate'>;
+/** A page of notes, and where the gap-fill goes after it (see {@link nextCursor}). */
+type FetchedPage = { notes: Note[]; next: Since | 'covered' | 'uncovered' };
 
 const byId = (a: Note, b: Note): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -117,11 +119,10 @@ export class TimelineGapFiller implements ChannelListener {
     if (this.buffer) return;
     const since: Since = this.lastNoteId === undefined ? { sinceDate: (this.firstAckAt ?? Date.now()) - 1 } : { sinceId: this.lastNoteId };
     this.buffer = [];
-    const pages: Note[][] = [];
-    const coverage = { complete: false };
-    this.fetch = this.pagesAfter(since, coverage).subscribe({
+    const pages: FetchedPage[] = [];
+    this.fetch = this.pagesAfter(since).subscribe({
       next: (page) => pages.push(page),
-      complete: () => this.flush(since, pages, coverage.complete),
+      complete: () => this.flush(since, pages, pages.at(-1)?.next === 'covered'),
       error: (error: unknown) => this.flush(since, pages, false, error),
     });
   }
@@ -130,28 +131,18 @@ export class TimelineGapFiller implements ChannelListener {
     this.fetch?.unsubscribe();
   }
 
-  /** The pages after `since`, one request after the other, until a page says the gap is covered. */
-  private pagesAfter(since: Since, coverage: { complete: boolean }): Observable<Note[]> {
+  /** The pages after `since`, one request after the other, until a page covers the gap or `maxPages` were fetched. */
+  private pagesAfter(since: Since): Observable<FetchedPage> {
     const { limit, maxPages } = this.budget;
     const base = this.timeline.params(this.channelParams);
-    const page = (cursor: Since): Observable<Note[]> => this.fetchPage(this.timeline.endpoint, { ...base, ...cursor, limit });
-    let fetched = 0;
-    let cursor = since;
-    return page(since).pipe(
-      expand((notes) => {
-        fetched += 1;
-        const next = nextCursor(notes, cursor, limit);
-        coverage.complete = next === 'covered';
-        if (next === 'covered' || next === 'uncovered' || fetched >= maxPages) return EMPTY;
-        cursor = next;
-        return page(next);
-      }),
-    );
+    const page = (cursor: Since): Observable<FetchedPage> =>
+      this.fetchPage(this.timeline.endpoint, { ...base, ...cursor, limit }).pipe(map((notes) => ({ notes, next: nextCursor(notes, cursor, limit) })));
+    return page(since).pipe(expand(({ next }, index) => (typeof next === 'object' && index + 1 < maxPages ? page(next) : EMPTY)));
   }
 
-  private flush(since: Since, pages: Note[][], complete: boolean, error?: unknown): void {
-    const fetched = pages.reduce((sum, page) => sum + page.length, 0);
-    const missed = missedNotes(pages, since);
+  private flush(since: Since, pages: readonly FetchedPage[], complete: boolean, error?: unknown): void {
+    const fetched = pages.reduce((sum, page) => sum + page.notes.length, 0);
+    const missed = missedNotes(pages.map((page) => page.notes), since);
     const live = this.buffer ?? [];
     this.buffer = undefined;
     this.fetch = undefined;

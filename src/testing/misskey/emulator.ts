@@ -309,6 +309,14 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     return prepared(writes, writes.length * count);
   };
 
+  const userIdsOf = (usernames: readonly string[]): Set<string> => new Set(usernames.map((name) => userNamed(name).id));
+  /** A fresh id, registered with the store by `register`. */
+  const created = (register: (id: string) => unknown): string => {
+    const id = world.nextId();
+    register(id);
+    return id;
+  };
+
   const noteIdChecked = (noteId: string, done: boolean, what: string): void => {
     if (!done) throw new Error(`${what} had no effect on note ${noteId}`);
   };
@@ -336,26 +344,11 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     updateNote: (noteId, text, cw = null) => noteIdChecked(noteId, world.updateNote(noteId, text, cw), 'update'),
     deleteNote: (noteId) => noteIdChecked(noteId, world.deleteNote(noteId), 'delete'),
     follow: (a, b) => world.store.follow(userNamed(a).id, userNamed(b).id),
-    createUserList: (owner, members) => {
-      const id = world.nextId();
-      world.store.userLists.set(id, { ownerId: userNamed(owner).id, userIds: new Set(members.map((m) => userNamed(m).id)) });
-      return id;
-    },
-    createAntenna: (owner, keywords) => {
-      const id = world.nextId();
-      world.store.antennas.set(id, { ownerId: userNamed(owner).id, keywords: keywords.map((all) => all.map((k) => k.toLowerCase())) });
-      return id;
-    },
-    createChannel: () => {
-      const id = world.nextId();
-      world.store.noteChannels.add(id);
-      return id;
-    },
-    createRole: (members) => {
-      const id = world.nextId();
-      world.store.roles.set(id, new Set(members.map((m) => userNamed(m).id)));
-      return id;
-    },
+    createUserList: (owner, members) => created((id) => world.store.userLists.set(id, { ownerId: userNamed(owner).id, userIds: userIdsOf(members) })),
+    createAntenna: (owner, keywords) =>
+      created((id) => world.store.antennas.set(id, { ownerId: userNamed(owner).id, keywords: keywords.map((all) => all.map((k) => k.toLowerCase())) })),
+    createChannel: () => created((id) => world.store.noteChannels.add(id)),
+    createRole: (members) => created((id) => world.store.roles.set(id, userIdsOf(members))),
     broadcast: (type, body) => world.broadcast(type, body),
     emit: (channelName, type, body) => world.emit(channelName, type, body),
     sendRaw: (text) => {
