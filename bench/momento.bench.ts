@@ -31,7 +31,7 @@ async function serveAsChild(): Promise<void> {
   const emulator = await startMomentoEmulator({ heartbeatIntervalMs: 0, retainedItems: WARMUP_ITEMS + ITEMS, waitTimeoutMs: 60_000 });
   serveBenchChild<ChildRequest>((request) => {
     if (request.cmd === 'start') return emulator.port;
-    if (request.cmd === 'waitStreams') return emulator.waitFor(() => emulator.openStreams === request.count);
+    if (request.cmd === 'waitStreams') return emulator.waitFor(() => emulator.stats().openStreams === request.count);
     for (let i = 0; i < request.count; i++) emulator.publish(CACHE, request.topic, VALUE);
     return undefined;
   }, () => emulator.close());

@@ -176,7 +176,7 @@ const comparisons: Comparison[] = [
          maxValueBytes: 65_536 });
       for (let i = 0; i < EVENTS; i++) payloads.push(mixi2EventCodec.encode(buildPostCreatedEvent({ text: `post number ${i}` }, { eventId: `e-${i}` })));
       await Promise.all([one.start(emulator.endpoint), two.start(emulator.endpoint)]);
-      await emulator.waitFor(() => emulator!.openStreams === 3, 'workers subscribed', 60_000);
+      await emulator.waitFor(() => emulator!.stats().openStreams === 3, 'workers subscribed', 60_000);
     },
     teardown: async () => {
       one.stop();

@@ -60,7 +60,7 @@ export async function startRecipeEmulators(services: readonly SourceName[]): Pro
     },
     clientsReady: async (timeoutMs) => {
       const ready = (): boolean =>
-        (mixi2 === undefined || mixi2.openStreams > 0) && (misskey === undefined || misskey.stats().channels > 0) && (momento === undefined || momento.openStreams > 0);
+        (mixi2 === undefined || mixi2.stats().openStreams > 0) && (misskey === undefined || misskey.stats().channels > 0) && (momento === undefined || momento.stats().openStreams > 0);
       const deadline = Date.now() + timeoutMs;
       while (!ready()) {
         if (Date.now() > deadline) return false;

@@ -34,7 +34,7 @@ function syntheticEvent(n: number): Event {
  * ```
  */
 export function feedMixi2(emulator: Mixi2Emulator, everyMs: number): Subscription {
-  return trafficTicks(() => emulator.openStreams > 0, everyMs).subscribe((n) => {
+  return trafficTicks(() => emulator.stats().openStreams > 0, everyMs).subscribe((n) => {
     emulator.push(syntheticEvent(n - 1));
   });
 }

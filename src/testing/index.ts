@@ -12,5 +12,6 @@ export * from './mixi2/index.js';
 export * from './misskey/index.js';
 export * from './momento/index.js';
 export * from './marbles.js';
+export type { EmulatorControls, EmulatorStats, StreamEnding, FailNextOptions, RateLimitNextOptions } from './emulator-controls.js';
 export { startEmulators, emulatorEnvironment, type Emulators, type StartEmulatorsOptions } from './emulators.js';
 export * from './momento-cache/index.js';

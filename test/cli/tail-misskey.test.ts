@@ -50,7 +50,7 @@ describe.concurrent('streamrx tail misskey', () => {
     emulator.createNote('alice', { text: 'before the drop' });
     await cli.waitForLine(() => true);
     emulator.dropConnections();
-    await vi.waitFor(() => expect(emulator.upgrades).toBe(2), { interval: 10, timeout: 20_000 });
+    await vi.waitFor(() => expect(emulator.stats().upgrades).toBe(2), { interval: 10, timeout: 20_000 });
     await vi.waitFor(() => expect(emulator.stats().channels).toBe(1), { interval: 10, timeout: 20_000 });
     emulator.createNote('alice', { text: 'after the drop' });
     const { code, lines, stderr } = await cli.result();
@@ -73,7 +73,7 @@ describe.concurrent('streamrx tail misskey', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe(`streamrx: misskey homeTimeline at ${emulator.origin}: login refused: streaming upgrade refused with 401 (bad or revoked token)\n`);
     expect(stderr).not.toContain(token);
-    expect(emulator.upgradeAttempts).toBe(1);
+    expect(emulator.stats().streamRequests).toBe(1);
     expect(code).toBe(3);
   });
 

@@ -67,7 +67,7 @@ describe.concurrent('streamrx tail mixi2', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^streamrx: mixi2 \(stream 127\.0\.0\.1:\d+\): login refused: token endpoint answered 401 invalid_client.*\n$/);
     expect(stderr).not.toContain(secret);
-    expect(emulator.tokenRequests).toBe(1);
+    expect(emulator.stats().tokenRequests).toBe(1);
     expect(code).toBe(3);
   });
 
@@ -76,7 +76,7 @@ describe.concurrent('streamrx tail mixi2', () => {
     const port = await closedPort();
     const { code, stderr } = await runCli(['tail', 'mixi2', '-q'], envOf(emulator, { MIXI2_STREAM_ADDRESS: `127.0.0.1:${port}` }));
     expect(stderr).toMatch(new RegExp(`^streamrx: mixi2 \\(stream 127\\.0\\.0\\.1:${port}\\): cannot connect: .*UNAVAILABLE.*\\n$`));
-    expect(emulator.subscribeCalls).toBe(0);
+    expect(emulator.stats().streamRequests).toBe(0);
     expect(code).toBe(4);
   });
 });

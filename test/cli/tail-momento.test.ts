@@ -11,7 +11,7 @@ afterAll(async () => {
 async function emulatorFor({ onTestFinished }: TestContext, options: MomentoEmulatorOptions = {}): Promise<MomentoEmulator> {
   const emulator = await startMomentoEmulator({ heartbeatIntervalMs: 0, ...options });
   onTestFinished(async () => {
-    await emulator.waitFor(() => emulator.openStreams === 0, 'the CLI to close its stream');
+    await emulator.waitFor(() => emulator.stats().openStreams === 0, 'the CLI to close its stream');
     await emulator.close();
   });
   return emulator;
@@ -28,7 +28,7 @@ describe.concurrent('streamrx tail momento', () => {
   it('tails the server of MOMENTO_LOCAL_ENDPOINT: text, bytes as base64, discontinuities', async (context) => {
     const emulator = await emulatorFor(context);
     const cli = startCli(['tail', 'momento', 'cache', 'topic', '--limit', '3', '-q'], { MOMENTO_LOCAL_ENDPOINT: emulator.endpoint });
-    await emulator.waitFor(() => emulator.openStreams === 1, 'the CLI to subscribe', 20_000);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1, 'the CLI to subscribe', 20_000);
     emulator.publish('cache', 'topic', 'hello');
     emulator.discontinuity('cache', 'topic', { skip: 2 });
     emulator.publish('cache', 'topic', new Uint8Array([0, 1, 254, 255]));

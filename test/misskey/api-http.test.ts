@@ -65,14 +65,14 @@ describe('api() over HTTP', () => {
 
   it('maps 403 to PermissionError', async () => {
     const emulator = await rig.emulator();
-    emulator.failEndpoint('i', { status: 403 });
+    emulator.failNext(1, { endpoint: 'i', code: 403 });
     const error = await failure(firstValueFrom(rig.client(emulator).api('i')));
     expect(error).toBeInstanceOf(PermissionError);
   });
 
   it('maps 429 to RateLimitError with Retry-After and does not retry it by default', async () => {
     const emulator = await rig.emulator();
-    emulator.rateLimit('notes/create', { retryAfterSec: 3 });
+    emulator.rateLimitNext(1, { endpoint: 'notes/create', retryAfterSeconds: 3 });
     const error = await failure(firstValueFrom(rig.client(emulator).api('notes/create', { text: 'x' })));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(3000);
@@ -81,7 +81,7 @@ describe('api() over HTTP', () => {
 
   it('retries 429 when asked to, after Retry-After', async () => {
     const emulator = await rig.emulator();
-    emulator.rateLimit('notes/create', { retryAfterSec: 0, calls: 2 });
+    emulator.rateLimitNext(2, { endpoint: 'notes/create', retryAfterSeconds: 0 });
     const client = rig.client(emulator, { http: { retryRateLimited: true, retry: { initialDelay: 1, maxRetries: 3 } } });
     const { createdNote } = await firstValueFrom(client.api('notes/create', { text: 'eventually' }));
     expect(createdNote.text).toBe('eventually');
@@ -90,12 +90,12 @@ describe('api() over HTTP', () => {
 
   it('retries 5xx with backoff and gives up after maxRetries', async () => {
     const emulator = await rig.emulator();
-    emulator.failEndpoint('i', { status: 500, times: 2 });
+    emulator.failNext(2, { endpoint: 'i', code: 500 });
     const client = rig.client(emulator);
     const me = await firstValueFrom(client.api('i'));
     expect(me.username).toBe('admin');
     expect(emulator.apiCalls.map((c) => c.status)).toEqual([500, 500, 200]);
-    emulator.failEndpoint('i', { status: 502, times: 10 });
+    emulator.failNext(10, { endpoint: 'i', code: 502 });
     const error = await failure(firstValueFrom(client.api('i')));
     expect(error).toMatchObject({ status: 502, retryable: true });
     expect(emulator.apiCalls.length).toBe(3 + 4);
@@ -103,7 +103,7 @@ describe('api() over HTTP', () => {
 
   it('sends nothing more once unsubscribed while waiting to retry, and leaves no timer', async () => {
     const emulator = await rig.emulator();
-    emulator.failEndpoint('i', { status: 503, times: 1 });
+    emulator.failNext(1, { endpoint: 'i', code: 503 });
     const retries: number[] = [];
     const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();

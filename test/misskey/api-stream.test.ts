@@ -46,7 +46,7 @@ describe('api() over the legacy stream', () => {
     emulator.dropConnections();
     const errors = await Promise.all(pending);
     expect(errors.every((e) => e instanceof ConnectionLostError)).toBe(true);
-    await until(() => emulator.upgrades === 2 && emulator.stats().connections === 1 && emulator.stats().channels === 1, 'reconnected');
+    await until(() => emulator.stats().upgrades === 2 && emulator.stats().connections === 1 && emulator.stats().channels === 1, 'reconnected');
     const note = emulator.createNote('alice', { text: 'after the drop' });
     expect((await timeline.count(1))[0]?.body.id).toBe(note.id);
     expect(emulator.receivedOfType('api')).toHaveLength(10);

@@ -112,7 +112,7 @@ describe('channel()', () => {
     client.noteUpdates('x');
     client.api('i');
     await new Promise((resolve) => setImmediate(resolve));
-    expect(emulator.upgradeAttempts).toBe(0);
+    expect(emulator.stats().streamRequests).toBe(0);
     expect(emulator.apiCalls).toHaveLength(0);
   });
 });

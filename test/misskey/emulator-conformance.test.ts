@@ -133,7 +133,7 @@ describe('emulator conformance with Misskey 2026.3.2', () => {
       headers: expect.anything(),
       body: { message: 'Route POST:/api/no/such/endpoint not found', error: 'Not Found', statusCode: 404 },
     });
-    emulator.rateLimit('notes/reactions/delete', { retryAfterSec: 3 });
+    emulator.rateLimitNext(1, { endpoint: 'notes/reactions/delete', retryAfterSeconds: 3 });
     const limited = await post(emulator.origin, 'notes/reactions/delete', { i: 'alice-token', noteId: 'x' });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('3');

@@ -52,7 +52,7 @@ describe('parseFrame (property)', () => {
     expect(local.error).toBeUndefined();
     expect(updates.error).toBeUndefined();
     expect(broadcasts.error).toBeUndefined();
-    expect(emulator.upgrades).toBe(1);
+    expect(emulator.stats().upgrades).toBe(1);
     const { malformedFrames, unknownFrames } = client.stats();
     expect(malformedFrames + unknownFrames).toBeGreaterThan(300);
   });

@@ -49,7 +49,7 @@ describe('reconnect', () => {
     await local.count(1);
 
     const missed = await duringOutage(emulator, client, () => Array.from({ length: 5 }, (_, i) => emulator.createNote('alice', { text: `missed ${i}` })));
-    await until(() => emulator.upgrades === 2 && emulator.stats().connections === 1 && emulator.stats().channels === 1, 'reconnected');
+    await until(() => emulator.stats().upgrades === 2 && emulator.stats().connections === 1 && emulator.stats().channels === 1, 'reconnected');
     const live = emulator.createNote('alice', { text: 'live' });
     const messages = await local.count(7);
     expect(messages.map((m) => m.body.id)).toEqual([first.id, ...missed.map((n) => n.id), live.id]);
@@ -68,9 +68,9 @@ describe('reconnect', () => {
     await until(() => emulator.stats().channels === 1, 'connected');
     const first = emulator.createNote('admin', { text: 'h0' });
     await home.count(1);
-    emulator.failEndpoint('notes/timeline', { status: 500, times: 1 });
+    emulator.failNext(1, { endpoint: 'notes/timeline', code: 500 });
     emulator.dropConnections();
-    await until(() => emulator.upgrades === 2 && emulator.stats().channels === 1, 'reconnected');
+    await until(() => emulator.stats().upgrades === 2 && emulator.stats().channels === 1, 'reconnected');
     // Posted after the new connect: delivered live while the (retried) page fetch is under way, and in the page.
     const both = emulator.createNote('admin', { text: 'both' });
     const next = emulator.createNote('admin', { text: 'next' });
@@ -139,7 +139,7 @@ describe('reconnect', () => {
     const notes = rig.record(client.noteUpdates('n1'));
     expect(await local.done()).toBeInstanceOf(AuthenticationError);
     expect(await notes.done()).toBeInstanceOf(AuthenticationError);
-    expect(emulator.upgradeAttempts).toBe(1);
+    expect(emulator.stats().streamRequests).toBe(1);
     expect(await firstValueFrom(client.state$)).toBe('closed');
   });
 
@@ -151,7 +151,7 @@ describe('reconnect', () => {
     emulator.refuseUpgrades(403);
     emulator.dropConnections();
     expect(await local.done()).toBeInstanceOf(PermissionError);
-    expect(emulator.upgradeAttempts).toBe(2);
+    expect(emulator.stats().streamRequests).toBe(2);
     const bad = rig.client(emulator, { token: 'leaked-secret' });
     emulator.refuseUpgrades(null);
     const error = (await rig.record(bad.channel('localTimeline')).done()) as Error;
@@ -164,7 +164,7 @@ describe('reconnect', () => {
     emulator.refuseUpgrades(502);
     const client = rig.client(emulator);
     const local = rig.record(client.channel('localTimeline'));
-    await until(() => emulator.upgradeAttempts >= 3, 'three attempts');
+    await until(() => emulator.stats().streamRequests >= 3, 'three attempts');
     emulator.refuseUpgrades(null);
     await until(() => emulator.stats().channels === 1, 'connected');
     const note = emulator.createNote('alice', { text: 'finally' });
@@ -209,9 +209,9 @@ describe('keep-alive', () => {
     const client = rig.client(emulator, { keepAlive: { idleTimeout: 400, heartbeatInterval: 0 } });
     const local = rig.record(client.channel('localTimeline'));
     await until(() => emulator.stats().channels === 1, 'connected');
-    const before = emulator.upgrades;
+    const before = emulator.stats().upgrades;
     emulator.stall();
-    await until(() => emulator.upgrades > before, 'new socket after silence');
+    await until(() => emulator.stats().upgrades > before, 'new socket after silence');
     await until(() => emulator.stats().connections === 1 && emulator.stats().channels === 1, 'resubscribed');
     const note = emulator.createNote('alice', { text: 'alive again' });
     expect((await local.count(1))[0]?.body.id).toBe(note.id);
@@ -221,9 +221,9 @@ describe('keep-alive', () => {
     const emulator = await rig.emulator({ pingIntervalMs: 20 });
     const client = rig.client(emulator, { keepAlive: { idleTimeout: 10_000, heartbeatInterval: 15 } });
     rig.record(client.channel('localTimeline'));
-    await until(() => emulator.nonJsonFrames >= 3, 'three h frames');
+    await until(() => emulator.stats().nonJsonFrames >= 3, 'three h frames');
     await until(() => emulator.stats().connections === 1, 'connected');
-    expect(emulator.upgrades).toBe(1);
+    expect(emulator.stats().upgrades).toBe(1);
   });
 });
 
@@ -243,7 +243,7 @@ describe('malformed frames', () => {
     expect((await local.count(1))[0]?.body.id).toBe(posted.id);
     expect((await updates.count(1))[0]?.type).toBe('reacted');
     expect(client.stats()).toMatchObject({ malformedFrames: 7, unknownFrames: 1, reconnects: 0 });
-    expect(emulator.upgrades).toBe(1);
+    expect(emulator.stats().upgrades).toBe(1);
   });
 
   it('skips binary frames and text frames with invalid UTF-8 instead of losing the socket', async () => {
@@ -256,7 +256,7 @@ describe('malformed frames', () => {
     const note = emulator.createNote('alice', { text: 'after bad bytes' });
     expect((await local.count(1))[0]?.body.id).toBe(note.id);
     expect(client.stats()).toMatchObject({ malformedFrames: 2, reconnects: 0 });
-    expect(emulator.upgrades).toBe(1);
+    expect(emulator.stats().upgrades).toBe(1);
   });
 });
 
@@ -275,7 +275,7 @@ describe('leaks', () => {
       await until(() => emulator.stats().channels === 6 && emulator.stats().noteSubscriptions === 10, 'all subscribed');
       if (round === 1) {
         emulator.dropConnections();
-        await until(() => emulator.upgrades === 3 && emulator.stats().connections === 1 && emulator.stats().channels === 6 && emulator.stats().noteSubscriptions === 10, 'resubscribed');
+        await until(() => emulator.stats().upgrades === 3 && emulator.stats().connections === 1 && emulator.stats().channels === 6 && emulator.stats().noteSubscriptions === 10, 'resubscribed');
       }
       for (const s of subs) s.unsubscribe();
       await reach(client.state$, 'closed');

@@ -78,7 +78,7 @@ describe.each(cases)('the $channel channel', (c) => {
       c.other(emulator, params);
       return [1, 2, 3].map((i) => c.post(emulator, `missed ${i}`, params));
     });
-    await until(() => emulator.upgrades === 2 && emulator.stats().channels === 1, 'reconnected');
+    await until(() => emulator.stats().upgrades === 2 && emulator.stats().channels === 1, 'reconnected');
     c.other(emulator, params);
     const live = c.post(emulator, 'live', params);
     const messages = await timeline.count(5);

@@ -146,7 +146,7 @@ describe('mixi2 client.api', () => {
 
   it('maps RESOURCE_EXHAUSTED to RateLimitError with the retry-after wait', async () => {
     world = await startWorld();
-    world.emulator.rateLimit(1, 7);
+    world.emulator.rateLimitNext(1, { retryAfterSeconds: 7 });
     const error = await firstValueFrom(world.client.api.getUsers({ userIdList: ['user-alice'] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(7000);
@@ -184,7 +184,7 @@ describe('mixi2 client.api', () => {
     await firstValueFrom(api.getUsers({}));
     world.emulator.expireTokens();
     await expect(firstValueFrom(api.getUsers({ userIdList: ['user-bob'] }))).resolves.toMatchObject({ users: [{ userId: 'user-bob' }] });
-    expect(world.emulator.tokenRequests).toBe(2);
+    expect(world.emulator.stats().tokenRequests).toBe(2);
   });
 
   it('is cold and cancels on unsubscribe', async () => {
@@ -197,7 +197,7 @@ describe('mixi2 client.api', () => {
     const subscription = call$.subscribe({ error: (e) => errors.push(e) });
     await until(() => world?.emulator.calls.length === 2, 'the held call');
     subscription.unsubscribe();
-    await until(() => world?.emulator.cancelledApiCalls === 1, 'server-side cancellation');
+    await until(() => world?.emulator.stats().cancelledCalls === 1, 'server-side cancellation');
     expect(errors).toEqual([]);
   });
 });

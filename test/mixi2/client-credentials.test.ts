@@ -17,9 +17,9 @@ describe('clientCredentials', () => {
     const auth = clientCredentials({ clientId: emulator.clientId, clientSecret: emulator.clientSecret, tokenUrl: emulator.tokenUrl });
     const tokens = await Promise.all(Array.from({ length: 10 }, () => auth.token()));
     expect(new Set(tokens).size).toBe(1);
-    expect(emulator.tokenRequests).toBe(1);
+    expect(emulator.stats().tokenRequests).toBe(1);
     expect(await auth.token()).toBe(tokens[0]);
-    expect(emulator.tokenRequests).toBe(1);
+    expect(emulator.stats().tokenRequests).toBe(1);
   });
 
   it('refreshes before expiry (margin capped at half the lifetime) and on demand', async () => {
@@ -33,7 +33,7 @@ describe('clientCredentials', () => {
     const second = await auth.token();
     expect(second).not.toBe(first);
     expect(await auth.token({ refresh: true })).not.toBe(second);
-    expect(emulator.tokenRequests).toBe(3);
+    expect(emulator.stats().tokenRequests).toBe(3);
   });
 
   it('backs off and retries 5xx answers', async () => {
@@ -41,7 +41,7 @@ describe('clientCredentials', () => {
     emulator.failTokenRequests(2);
     const auth = clientCredentials({ clientId: emulator.clientId, clientSecret: emulator.clientSecret, tokenUrl: emulator.tokenUrl, retry: fastRetry });
     await expect(auth.token()).resolves.toMatch(/^emu_/);
-    expect(emulator.tokenRequests).toBe(3);
+    expect(emulator.stats().tokenRequests).toBe(3);
   });
 
   it('rejects a bad secret with AuthenticationError after one request, without the secret in the message', async () => {
@@ -51,7 +51,7 @@ describe('clientCredentials', () => {
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).toContain('401');
     expect((error as Error).message).not.toContain('hunter2');
-    expect(emulator.tokenRequests).toBe(1);
+    expect(emulator.stats().tokenRequests).toBe(1);
   });
 
   it('URL-encodes credentials with special characters', async () => {

@@ -13,9 +13,9 @@ afterEach(async () => {
   if (!w) return;
   for (const s of w.subscriptions) s.unsubscribe();
   await w.emulator.waitForStreams(0);
-  expect(w.emulator.openStreams).toBe(0);
+  expect(w.emulator.stats().openStreams).toBe(0);
   // The client closed its channel too: no socket is left on the stream address.
-  await until(() => w.emulator.streamConnections === 0, 'stream sockets closed');
+  await until(() => w.emulator.stats().connections === 0, 'stream sockets closed');
   await w.close();
 });
 
@@ -39,11 +39,11 @@ describe('mixi2 client.events()', () => {
     world = await startWorld();
     const { emulator, client } = world;
     const events$ = client.events();
-    expect(emulator.tokenRequests).toBe(0);
-    expect(emulator.subscribeCalls).toBe(0);
+    expect(emulator.stats().tokenRequests).toBe(0);
+    expect(emulator.stats().streamRequests).toBe(0);
     const got = world.collect(events$);
     await emulator.waitForStreams(1);
-    expect(emulator.tokenRequests).toBe(1);
+    expect(emulator.stats().tokenRequests).toBe(1);
     emulator.push(buildPostCreatedEvent({ text: 'hello' }));
     await until(() => got.values.length === 1);
     const [event] = got.values.filter(isPostCreated);
@@ -80,8 +80,8 @@ describe('mixi2 client.events()', () => {
     await emulator.waitForStreams(1);
     emulator.push(buildPostCreatedEvent({}, { eventId: 'one' }));
     await until(() => got.values.length === 1);
-    emulator.endStreams(status.OK);
-    await until(() => emulator.subscribeCalls === 2, 'second subscribe');
+    emulator.endStreams({ code: status.OK });
+    await until(() => emulator.stats().streamRequests === 2, 'second subscribe');
     await emulator.waitForStreams(1);
     emulator.push(buildPostCreatedEvent({}, { eventId: 'two' }));
     await until(() => got.values.length === 2);
@@ -96,12 +96,12 @@ describe('mixi2 client.events()', () => {
     const got = world.collect(client.events({ reconnect: { ...fastPolicy, onRetry: ({ delay }) => delays.push(delay) } }));
     await emulator.waitForStreams(1);
     // Every later subscribe is refused by the server, so no reconnect delivers and the budget runs out.
-    const refuse = (): void => emulator.endStreams(status.UNAVAILABLE, 'maintenance');
+    const refuse = (): void => void emulator.endStreams({ code: status.UNAVAILABLE, details: 'maintenance' });
     const sub = emulator.openStreams$.pipe(filter((n) => n > 0)).subscribe(refuse);
     await until(() => got.errors.length === 1, 'terminal error');
     sub.unsubscribe();
     expect(delays).toEqual([5, 10, 20]);
-    expect(emulator.subscribeCalls).toBe(4);
+    expect(emulator.stats().streamRequests).toBe(4);
     expect(got.errors[0]).toBeInstanceOf(ConnectionLostError);
     expect((got.errors[0] as Error).message).toContain('UNAVAILABLE');
   });
@@ -115,8 +115,8 @@ describe('mixi2 client.events()', () => {
     emulator.push(buildPostCreatedEvent({}, { eventId: 'x' }));
     await until(() => got.values.length === 1);
     emulator.stall();
-    await until(() => emulator.subscribeCalls === 2, 'reconnect after stall');
-    await until(() => emulator.openStreams === 1);
+    await until(() => emulator.stats().streamRequests === 2, 'reconnect after stall');
+    await until(() => emulator.stats().openStreams === 1);
     emulator.push(buildPostCreatedEvent({}, { eventId: 'y' }));
     await until(() => got.values.some((e) => e.eventId === 'y'));
     expect(errors[0]).toBeInstanceOf(IdleTimeoutError);
@@ -130,8 +130,8 @@ describe('mixi2 client.events()', () => {
     await emulator.waitForStreams(1);
     // 80 pings take at least 1.6 s, well past the 1 s watchdog, which never fires because pings keep coming.
     // (The margin between ping interval and watchdog is wide so that a loaded machine's pauses do not trip it.)
-    await until(() => emulator.pingsSent >= 80, 'eighty pings', 20_000);
-    expect(emulator.subscribeCalls).toBe(1);
+    await until(() => emulator.stats().pingsSent >= 80, 'eighty pings', 20_000);
+    expect(emulator.stats().streamRequests).toBe(1);
     expect(got.values).toEqual([]);
     expect(got.errors).toEqual([]);
   });
@@ -144,8 +144,8 @@ describe('mixi2 client.events()', () => {
     emulator.push(buildPostCreatedEvent({}, { eventId: 'e1' }));
     await until(() => got.values.length === 1);
     emulator.expireTokens();
-    await until(() => emulator.tokenRequests === 2, 'token refresh');
-    await until(() => emulator.openStreams === 1);
+    await until(() => emulator.stats().tokenRequests === 2, 'token refresh');
+    await until(() => emulator.stats().openStreams === 1);
     emulator.push(buildPostCreatedEvent({}, { eventId: 'e2' }));
     await until(() => got.values.length === 2);
     expect(ids(got.values)).toEqual(['e1', 'e2']);
@@ -158,18 +158,18 @@ describe('mixi2 client.events()', () => {
     const error = await firstValueFrom(client.events({ reconnect: fastPolicy })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(String((error as Error).message)).not.toContain('wrong-secret');
-    expect(emulator.tokenRequests).toBe(1);
-    expect(emulator.subscribeCalls).toBe(0);
+    expect(emulator.stats().tokenRequests).toBe(1);
+    expect(emulator.stats().streamRequests).toBe(0);
   });
 
   it('refreshes the token once on UNAUTHENTICATED, then ends with AuthenticationError', async () => {
     world = await startWorld();
     const { emulator, client } = world;
-    emulator.refuseTokens();
+    emulator.rejectCredentials(true, { only: 'tokens' });
     const error = await firstValueFrom(client.events({ reconnect: fastPolicy })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect(emulator.tokenRequests).toBe(2);
-    expect(emulator.subscribeCalls).toBe(2);
+    expect(emulator.stats().tokenRequests).toBe(2);
+    expect(emulator.stats().streamRequests).toBe(2);
   });
 
   it('does not loop when streams open and are refused before delivering anything', async () => {
@@ -181,7 +181,7 @@ describe('mixi2 client.events()', () => {
     await until(() => got.errors.length === 1);
     sub.unsubscribe();
     expect(got.errors[0]).toBeInstanceOf(AuthenticationError);
-    expect(emulator.subscribeCalls).toBe(2);
+    expect(emulator.stats().streamRequests).toBe(2);
   });
 
   it('treats PERMISSION_DENIED as terminal', async () => {
@@ -190,7 +190,7 @@ describe('mixi2 client.events()', () => {
     emulator.denyPermission();
     const error = await firstValueFrom(client.events({ reconnect: fastPolicy })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
-    expect(emulator.subscribeCalls).toBe(1);
+    expect(emulator.stats().streamRequests).toBe(1);
   });
 
   it('cancels the call on unsubscribe, with no CANCELLED error and no open stream left', async () => {
@@ -210,6 +210,6 @@ describe('mixi2 client.events()', () => {
     const error = await firstValueFrom(world.client.events({ idleTimeout: -1 })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(() => mixi2Client({ auth: { token: async () => 't' }, streamAddress: '' })).toThrow(InvalidArgumentError);
-    expect(world.emulator.subscribeCalls).toBe(0);
+    expect(world.emulator.stats().streamRequests).toBe(0);
   });
 });

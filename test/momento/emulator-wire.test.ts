@@ -122,7 +122,7 @@ describe('Momento emulator wire behaviour (raw gRPC client)', () => {
     const resume = emulator.stall();
     let answered = false;
     const pending = publish(client, 'held').then((e) => ((answered = true), e));
-    await emulator.waitFor(() => emulator.topic('c', 't').lastSequenceNumber === 0 && emulator.connections === 1, 'the connection');
+    await emulator.waitFor(() => emulator.topic('c', 't').lastSequenceNumber === 0 && emulator.stats().connections === 1, 'the connection');
     await new Promise((r) => setImmediate(r));
     expect(answered).toBe(false);
     resume();
@@ -137,6 +137,6 @@ describe('Momento emulator wire behaviour (raw gRPC client)', () => {
     await second.take(1);
     expect(emulator.dropConnections()).toBe(1);
     expect((await second.ended)?.code).toBe(status.UNAVAILABLE);
-    await emulator.waitFor(() => emulator.connections === 0 && emulator.openStreams === 0, 'the dropped connection to close');
+    await emulator.waitFor(() => emulator.stats().connections === 0 && emulator.stats().openStreams === 0, 'the dropped connection to close');
   });
 });

@@ -17,12 +17,12 @@ describe('Momento faults: what is delivered and how it recovers', () => {
     const emulator = await bed.emulator();
     const client = bed.client(emulator);
     const items = bed.record(topicItems(client, CACHE, 't'));
-    await emulator.waitFor(() => emulator.openStreams === 1);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1);
     for (const v of ['1', '2', '3']) emulator.publish(CACHE, 't', v);
     await items.next(3);
     expect(emulator.endStreams({ code: status.UNAVAILABLE, details: 'going away' })).toBe(1);
     for (const v of ['4', '5']) emulator.publish(CACHE, 't', v);
-    await emulator.waitFor(() => emulator.openStreams === 1, 'the SDK to resubscribe');
+    await emulator.waitFor(() => emulator.stats().openStreams === 1, 'the SDK to resubscribe');
     emulator.publish(CACHE, 't', '6');
     const all = await items.next(6);
     expect(all.map((i) => i.value)).toEqual(['1', '2', '3', '4', '5', '6']);
@@ -34,15 +34,15 @@ describe('Momento faults: what is delivered and how it recovers', () => {
   it('dropped connections and OK ends are recovered in order, without completing', async () => {
     const emulator = await bed.emulator();
     const items = bed.record(topicItems(bed.client(emulator), CACHE, 't'));
-    await emulator.waitFor(() => emulator.openStreams === 1);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1);
     emulator.publish(CACHE, 't', 'a');
     await items.next(1);
     emulator.dropConnections();
     emulator.publish(CACHE, 't', 'b');
-    await emulator.waitFor(() => emulator.subscribeRequests.length === 2 && emulator.openStreams === 1, 'a resubscribe');
+    await emulator.waitFor(() => emulator.subscribeRequests.length === 2 && emulator.stats().openStreams === 1, 'a resubscribe');
     emulator.endStreams({ code: status.OK });
     emulator.publish(CACHE, 't', 'c');
-    await emulator.waitFor(() => emulator.subscribeRequests.length === 3 && emulator.openStreams === 1, 'a second resubscribe');
+    await emulator.waitFor(() => emulator.subscribeRequests.length === 3 && emulator.stats().openStreams === 1, 'a second resubscribe');
     emulator.publish(CACHE, 't', 'd');
     expect((await items.next(4)).map((i) => i.value)).toEqual(['a', 'b', 'c', 'd']);
     expect(items.completed).toBe(false);
@@ -51,7 +51,7 @@ describe('Momento faults: what is delivered and how it recovers', () => {
   it('survives the SDK cutting the first stream at the client timeout', async () => {
     const emulator = await bed.emulator();
     const items = bed.record(topicItems(bed.client(emulator, { clientTimeoutMs: 250 }), CACHE, 't'));
-    await emulator.waitFor(() => emulator.openStreams === 1);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1);
     emulator.publish(CACHE, 't', 'before');
     await emulator.waitFor(() => emulator.subscribeRequests.length === 2, 'the deadline to cut the first stream');
     emulator.publish(CACHE, 't', 'after');
@@ -62,7 +62,7 @@ describe('Momento faults: what is delivered and how it recovers', () => {
   it('surfaces a discontinuity from the service (lost numbers and a new page)', async () => {
     const emulator = await bed.emulator({ initialSequencePage: 3 });
     const events = bed.record(topicEvents(bed.client(emulator), CACHE, 't'));
-    await emulator.waitFor(() => emulator.openStreams === 1);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1);
     emulator.publish(CACHE, 't', 'one');
     emulator.discontinuity(CACHE, 't', { skip: 5 });
     emulator.publish(CACHE, 't', 'seven');
@@ -81,7 +81,7 @@ describe('Momento faults: what is delivered and how it recovers', () => {
   it('reports a discontinuity when the resume buffer no longer holds the missed items', async () => {
     const emulator = await bed.emulator({ retainedItems: 2 });
     const events = bed.record(topicEvents(bed.client(emulator), CACHE, 't'));
-    await emulator.waitFor(() => emulator.openStreams === 1);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1);
     emulator.publish(CACHE, 't', '1');
     await events.next(1, isItem);
     const resume = emulator.stall();
@@ -114,7 +114,7 @@ describe('Momento faults: what is delivered and how it recovers', () => {
     const client = bed.client(emulator);
     const auth = bed.record(topicItems(client, CACHE, 'a', { retry: fast }));
     const permission = bed.record(topicItems(client, CACHE, 'p', { retry: fast }));
-    await emulator.waitFor(() => emulator.openStreams === 2);
+    await emulator.waitFor(() => emulator.stats().openStreams === 2);
     emulator.endStreams({ code: status.UNAUTHENTICATED }, { topic: 'a' });
     emulator.endStreams({ code: status.PERMISSION_DENIED }, { topic: 'p' });
     expect(await auth.failure()).toBeInstanceOf(AuthenticationError);
@@ -131,10 +131,10 @@ describe('Momento faults: what is delivered and how it recovers', () => {
 
   it('retries a retryable failure of the first subscribe through retryBackoff', async () => {
     const emulator = await bed.emulator();
-    emulator.failNext({ rpc: 'subscribe', code: status.UNAVAILABLE, count: 2 });
+    emulator.failNext(2, { endpoint: 'subscribe', code: status.UNAVAILABLE });
     const attempts: number[] = [];
     const items = bed.record(topicItems(bed.client(emulator), CACHE, 't', { retry: { ...fast, onRetry: (a) => attempts.push(a.attempt) } }));
-    await emulator.waitFor(() => emulator.openStreams === 1, 'the third attempt to succeed');
+    await emulator.waitFor(() => emulator.stats().openStreams === 1, 'the third attempt to succeed');
     emulator.publish(CACHE, 't', 'finally');
     expect((await items.next(1))[0]!.value).toBe('finally');
     expect(attempts).toEqual([1, 2]);
@@ -152,7 +152,7 @@ describe('Momento faults: what is delivered and how it recovers', () => {
         } },
       }),
     );
-    await emulator.waitFor(() => errors.length === 1 && emulator.openStreams === 1, 'the retried subscribe');
+    await emulator.waitFor(() => errors.length === 1 && emulator.stats().openStreams === 1, 'the retried subscribe');
     expect(errors[0]).toMatchObject({ code: 'REQUEST_TIMEOUT' });
     emulator.publish(CACHE, 't', 'ok');
     expect((await items.next(1))[0]!.value).toBe('ok');
@@ -161,14 +161,14 @@ describe('Momento faults: what is delivered and how it recovers', () => {
   it('after a CANCELLED from the service, resubscribes itself and reports the items it could not get back', async () => {
     const emulator = await bed.emulator();
     const events = bed.record(topicEvents(bed.client(emulator), CACHE, 't', { retry: fast }));
-    await emulator.waitFor(() => emulator.openStreams === 1);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1);
     emulator.publish(CACHE, 't', 'a');
     await events.next(1, isItem);
     const resume = emulator.stall();
     emulator.endStreams({ code: status.CANCELLED });
     emulator.publish(CACHE, 't', 'lost');
     resume();
-    await emulator.waitFor(() => emulator.subscribeRequests.length === 2 && emulator.openStreams === 1, 'a fresh subscription');
+    await emulator.waitFor(() => emulator.subscribeRequests.length === 2 && emulator.stats().openStreams === 1, 'a fresh subscription');
     expect(emulator.subscribeRequests[1]!.resumeAtSequenceNumber).toBe(0);
     emulator.publish(CACHE, 't', 'b');
     const seen = await events.next(3, (e) => e.type !== 'heartbeat');

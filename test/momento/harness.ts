@@ -31,7 +31,7 @@ export class MomentoTestBed {
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
     const emulators = this.emulators.splice(0);
     try {
-      for (const emulator of emulators) await emulator.waitFor(() => emulator.openStreams === 0, 'every stream to be cancelled');
+      for (const emulator of emulators) await emulator.waitFor(() => emulator.stats().openStreams === 0, 'every stream to be cancelled');
     } finally {
       for (const emulator of emulators) await emulator.close();
     }

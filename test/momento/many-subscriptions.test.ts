@@ -15,7 +15,7 @@ describe('many concurrent subscriptions on one TopicClient', () => {
     const client = bed.client(emulator, { streamConnections: 2 });
     const recordings: Recording<TopicItemEvent>[] = [];
     for (let i = 0; i < 150; i++) recordings.push(bed.record(topicItems(client, CACHE, 'fanout')));
-    await emulator.waitFor(() => emulator.openStreams === 150, '150 open streams');
+    await emulator.waitFor(() => emulator.stats().openStreams === 150, '150 open streams');
     emulator.publish(CACHE, 'fanout', 'to-all');
     emulator.publish(CACHE, 'fanout', 'again');
     const received = await Promise.all(recordings.map((r) => r.next(2)));
@@ -28,15 +28,15 @@ describe('many concurrent subscriptions on one TopicClient', () => {
     const client = bed.client(emulator, { streamConnections: 1 });
     const recordings: Recording<TopicItemEvent>[] = [];
     for (let i = 0; i < 100; i++) recordings.push(bed.record(topicItems(client, CACHE, 'full')));
-    await emulator.waitFor(() => emulator.openStreams === 100, '100 open streams');
+    await emulator.waitFor(() => emulator.stats().openStreams === 100, '100 open streams');
     const error = await bed.record(topicItems(client, CACHE, 'full', { retry: { initialDelay: 5 } })).failure();
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ retryable: false, body: { errorCode: 'CLIENT_RESOURCE_EXHAUSTED' } });
     expect((error as Error).message).toContain('withNumStreamConnections');
-    expect(emulator.openStreams).toBe(100);
+    expect(emulator.stats().openStreams).toBe(100);
     recordings[0]!.unsubscribe();
-    await emulator.waitFor(() => emulator.openStreams === 99);
+    await emulator.waitFor(() => emulator.stats().openStreams === 99);
     bed.record(topicItems(client, CACHE, 'full'));
-    await emulator.waitFor(() => emulator.openStreams === 100, 'the freed slot to be reused');
+    await emulator.waitFor(() => emulator.stats().openStreams === 100, 'the freed slot to be reused');
   });
 });

@@ -15,7 +15,7 @@ describe('publishTo', () => {
     const emulator = await bed.emulator();
     const client = bed.client(emulator, { unaryConnections: 4 });
     const items = bed.record(topicItems(client, CACHE, 'ordered'));
-    await emulator.waitFor(() => emulator.openStreams === 1);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1);
     const values = Array.from({ length: 50 }, (_, i) => `v${i}`);
     const results = await lastValueFrom(from(values).pipe(publishTo(client, CACHE, 'ordered'), toArray()));
     expect(results.map((r) => r.index)).toEqual(values.map((_, i) => i));
@@ -28,7 +28,7 @@ describe('publishTo', () => {
     const emulator = await bed.emulator();
     const client = bed.client(emulator, { unaryConnections: 4 });
     const items = bed.record(topicItems(client, CACHE, 'parallel'));
-    await emulator.waitFor(() => emulator.openStreams === 1);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1);
     const values = Array.from({ length: 200 }, (_, i) => (i % 2 ? `s${i}` : new TextEncoder().encode(`b${i}`)));
     const results = await lastValueFrom(from(values).pipe(publishTo(client, CACHE, 'parallel', { concurrency: 8 }), toArray()));
     expect(new Set(results.map((r) => r.index)).size).toBe(200);
@@ -73,9 +73,9 @@ describe('publishTo', () => {
   it('retries retryable failures only when asked to', async () => {
     const emulator = await bed.emulator();
     const client = bed.client(emulator);
-    emulator.failNext({ rpc: 'publish', code: status.UNAVAILABLE });
+    emulator.failNext(1, { endpoint: 'publish', code: status.UNAVAILABLE });
     await expect(firstValueFrom(from(['once']).pipe(publishTo(client, CACHE, 't')))).rejects.toBeInstanceOf(ConnectionLostError);
-    emulator.failNext({ rpc: 'publish', code: status.UNAVAILABLE, count: 2 });
+    emulator.failNext(2, { endpoint: 'publish', code: status.UNAVAILABLE });
     let retries = 0;
     const published = await lastValueFrom(
       from(['a', 'b']).pipe(publishTo(client, CACHE, 't', { retry: { initialDelay: 5, maxRetries: 3, onRetry: () => (retries += 1) } }), toArray()),

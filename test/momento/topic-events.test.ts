@@ -14,7 +14,7 @@ describe('topicEvents / topicItems against the emulator (real SDK, real sockets)
     const emulator = await bed.emulator({ publisherId: 'token-1' });
     const client = bed.client(emulator);
     const items = bed.record(topicItems(client, CACHE, 'orders'));
-    await emulator.waitFor(() => emulator.openStreams === 1);
+    await emulator.waitFor(() => emulator.stats().openStreams === 1);
     expect(emulator.subscribeRequests[0]).toMatchObject({ cacheName: CACHE, topic: 'orders', resumeAtSequenceNumber: 0 });
     await client.publish(CACHE, 'orders', 'first');
     await client.publish(CACHE, 'orders', new Uint8Array([1, 2, 3]));
@@ -45,7 +45,7 @@ describe('topicEvents / topicItems against the emulator (real SDK, real sockets)
     const a1 = bed.record(topicItems(client, CACHE, 'a'));
     const a2 = bed.record(topicItems(client, CACHE, 'a'));
     const b = bed.record(topicItems(client, CACHE, 'b'));
-    await emulator.waitFor(() => emulator.openStreams === 3);
+    await emulator.waitFor(() => emulator.stats().openStreams === 3);
     emulator.publish(CACHE, 'b', 'for-b');
     emulator.publish(CACHE, 'a', 'for-a');
     expect((await a1.next(1))[0]!.value).toBe('for-a');
@@ -72,7 +72,7 @@ describe('topicEvents / topicItems against the emulator (real SDK, real sockets)
     });
     events.unsubscribe();
     expect(await closed).toMatchObject({ type: 'stream-closed', reason: 'cancelled' });
-    expect(emulator.openStreams).toBe(0);
+    expect(emulator.stats().openStreams).toBe(0);
     expect(timers()).toBeLessThanOrEqual(timersBefore);
     expect(states).toEqual(['connecting', 'open', 'closed']);
     expect(events.completed).toBe(false);
@@ -83,16 +83,16 @@ describe('topicEvents / topicItems against the emulator (real SDK, real sockets)
     const emulator = await bed.emulator();
     const resume = emulator.stall();
     const events = bed.record(topicEvents(bed.client(emulator), CACHE, 'race'));
-    await emulator.waitFor(() => emulator.openStreams === 1, 'the subscribe call to arrive');
+    await emulator.waitFor(() => emulator.stats().openStreams === 1, 'the subscribe call to arrive');
     events.unsubscribe();
     resume();
-    await emulator.waitFor(() => emulator.openStreams === 0, 'the late subscription to be cancelled');
+    await emulator.waitFor(() => emulator.stats().openStreams === 0, 'the late subscription to be cancelled');
     expect(events.values).toEqual([]);
   });
 
   it('holds no timer after unsubscribing during a resubscribe wait', async () => {
     const emulator = await bed.emulator();
-    emulator.failNext({ rpc: 'subscribe', code: 14, count: 1 });
+    emulator.failNext(1, { endpoint: 'subscribe', code: 14 });
     let retried!: () => void;
     const firstRetry = new Promise<void>((resolve) => (retried = resolve));
     const pending = new Set<ReturnType<typeof setTimeout>>();

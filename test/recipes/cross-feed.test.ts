@@ -69,15 +69,15 @@ describe('runCrossFeed (emulators)', () => {
     );
     await mixi2.waitForStreams(1);
     await until(() => misskey.stats().channels === 1, 'the home timeline');
-    await momento.waitFor(() => momento.openStreams === 1, 'the reader');
+    await momento.waitFor(() => momento.stats().openStreams === 1, 'the reader');
 
     mixi2.push(mixi2Post('p1', 'hello from mixi2'));
     const created = misskey.createNote('alice', { text: 'hello from misskey' });
     await until(() => consumed.length === 2, 'two items read back');
     emulators.dropConnections();
-    await until(() => mixi2.subscribeCalls === 2 && mixi2.openStreams === 1, 'the mixi2 stream again');
-    await until(() => misskey.upgrades === 2 && misskey.stats().channels === 1, 'the home timeline again');
-    await momento.waitFor(() => momento.openStreams === 1 && momento.subscribeRequests.length >= 2, 'the reader again');
+    await until(() => mixi2.stats().streamRequests === 2 && mixi2.stats().openStreams === 1, 'the mixi2 stream again');
+    await until(() => misskey.stats().upgrades === 2 && misskey.stats().channels === 1, 'the home timeline again');
+    await momento.waitFor(() => momento.stats().openStreams === 1 && momento.subscribeRequests.length >= 2, 'the reader again');
     mixi2.push(mixi2Post('p2', 'after the drop'));
     await until(() => consumed.length === 3 && run.counters.out === 3, 'the third item read and its publish confirmed');
 

@@ -54,9 +54,9 @@ export class RecipeBed {
     this.emulators = undefined;
     if (!emulators) return;
     try {
-      await until(() => (emulators.mixi2?.openStreams ?? 0) === 0, 'every mixi2 event stream to close');
+      await until(() => (emulators.mixi2?.stats().openStreams ?? 0) === 0, 'every mixi2 event stream to close');
       await until(() => (emulators.misskey?.stats().connections ?? 0) === 0, 'Misskey sockets to close');
-      await emulators.momento?.waitFor(() => emulators.momento?.openStreams === 0, 'Momento streams to close');
+      await emulators.momento?.waitFor(() => emulators.momento?.stats().openStreams === 0, 'Momento streams to close');
     } finally {
       await emulators.close();
     }

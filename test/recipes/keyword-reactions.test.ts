@@ -69,7 +69,7 @@ describe('runKeywordReactions (emulator)', () => {
     const link = bed.link(misskeyLinkTo(emulator, tinyPolicies));
     const run = bed.run(runKeywordReactions({ misskey: link }, { minInterval: 0, retry: { initialDelay: 5, maxRetries: 3 } }));
     await until(() => emulator.stats().channels === 1, 'the home timeline to connect');
-    emulator.rateLimit('notes/reactions/create', { retryAfterSec: 0, calls: 1 });
+    emulator.rateLimitNext(1, { endpoint: 'notes/reactions/create', retryAfterSeconds: 0 });
     emulator.createNote('admin', { text: 'my own cat: no reaction to myself' });
     const first = emulator.createNote('alice', { text: 'my cat again' });
     emulator.createNote('bob', { text: 'nothing to see' });

@@ -82,7 +82,7 @@ describe('runMentionReply (emulator)', () => {
     emulator.dropConnections();
     await emulator.waitForStreams(0);
     await emulator.waitForStreams(1);
-    emulator.rateLimit(1, 0);
+    emulator.rateLimitNext(1, { retryAfterSeconds: 0 });
     push('m2');
     await until(() => run.counters.out === 2, 'the second reply');
 

@@ -20,7 +20,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await emulator.waitFor(() => emulator.openStreams === 0, 'every reader unsubscribed');
+  await emulator.waitFor(() => emulator.stats().openStreams === 0, 'every reader unsubscribed');
   await emulator.close();
 });
 

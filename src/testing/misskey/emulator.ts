@@ -8,6 +8,9 @@ import { misskeyErrors } from './errors.js';
 import { EmulatedHttpApi, type RecordedApiCall } from './http-api.js';
 import { EmulatedStreamConnection, frameText, type StreamConnectionHost } from './stream-connection.js';
 import { MisskeyWorld, type NoteDraft } from './world.js';
+import type { EmulatorControls, FailNextOptions, RateLimitNextOptions, StreamEnding } from '../emulator-controls.js';
+import { everyMs, waitForCondition } from '../wait-for-condition.js';
+import { misskeyStatsOf, type MisskeyEmulatorStats } from './emulator-stats.js';
 
 /** Options of {@link startMisskeyEmulator}. */
 export interface MisskeyEmulatorOptions {
@@ -51,24 +54,17 @@ export interface PreparedFlood {
   write(): Promise<void>;
 }
 
-/** Counts of what the emulator holds right now, for leak checks. */
-export interface MisskeyEmulatorStats {
-  /** Open `/streaming` sockets. */
-  connections: number;
-  /** Connected channels over all sockets. */
-  channels: number;
-  /** Subscribed notes over all sockets (one per note per socket, whatever its reference count). */
-  noteSubscriptions: number;
-  /** Sum of the per-socket note reference counts. */
-  noteReferences: number;
-  /** Legacy captures over all sockets. */
-  captures: number;
-  /** Legacy stream API requests held by {@link MisskeyEmulator.holdStreamApi}. */
-  heldStreamApi: number;
-}
-
-/** A running Misskey emulator and its controls. */
-export interface MisskeyEmulator {
+/**
+ * A running Misskey emulator and its controls.
+ *
+ * @example
+ * ```ts
+ * emulator.endStreams({ code: 1012 });                                   // sockets close, the client reconnects
+ * emulator.rateLimitNext(1, { endpoint: 'notes/create' });               // 429 with Retry-After: 1
+ * await emulator.waitFor(() => emulator.stats().openStreams === 0);      // after unsubscribing
+ * ```
+ */
+export interface MisskeyEmulator extends EmulatorControls<string, number, MisskeyEmulatorStats> {
   /** `http://127.0.0.1:<port>`: what a client takes as `origin`. */
   readonly origin: string;
   /** The TCP port the emulator listens on (the one picked when `port` was 0). */
@@ -79,12 +75,6 @@ export interface MisskeyEmulator {
   readonly received: unknown[];
   /** Every HTTP API call, when recording. */
   readonly apiCalls: RecordedApiCall[];
-  /** WebSocket upgrades accepted so far. */
-  readonly upgrades: number;
-  /** WebSocket upgrade requests so far, refused ones included. */
-  readonly upgradeAttempts: number;
-  /** Client frames that were not JSON (e.g. the `h` heartbeat), counted even when not recording. */
-  readonly nonJsonFrames: number;
   /** Frames of one `type` the clients sent, when recording. */
   receivedOfType(type: string): Array<{
     /** The frame's `type`. */
@@ -93,6 +83,12 @@ export interface MisskeyEmulator {
     body?: unknown;
     [key: string]: unknown;
   }>;
+  /**
+   * Makes a packed note (e.g. `buildMisskeyNote(...)`) known to the API (`notes/show`, reactions, votes,
+   * replies) without publishing it; an unknown author is added as a user who cannot sign in. Reaction counts
+   * are not carried over.
+   */
+  registerNote(note: entities.Note): void;
   /** Posts a note as `username` and fans it out to the timeline channels. */
   createNote(username: string, draft?: NoteDraft): entities.Note;
   /** Adds `username`'s reaction to a note: `reacted` to its subscribers, a `reaction` notification to its author's `main`; throws if the note is unknown or already has a reaction by that user. */
@@ -123,16 +119,33 @@ export interface MisskeyEmulator {
   sendRaw(text: string): void;
   /** Writes a frame with arbitrary payload bytes (e.g. invalid UTF-8 in a text frame, or a binary frame) to every socket. */
   sendRawBytes(payload: Buffer, options?: { binary?: boolean }): Promise<void>;
-  /** Kills every open socket without a close frame (the client sees 1006). */
-  dropConnections(): void;
+  /** Kills every open socket without a close frame (the client sees 1006 and reconnects); returns how many. */
+  dropConnections(): number;
+  /**
+   * Closes every open socket with a close frame: `code` (a WebSocket close code, 1000 by default) and
+   * `details` as the close reason. Returns how many.
+   */
+  endStreams(ending?: StreamEnding): number;
   /** Refuses further upgrades with this HTTP status (401, 403, 500, …); `null` accepts again. */
   refuseUpgrades(status: number | null): void;
-  /** Makes every open socket silent: nothing is sent (no frames, no pings), client frames are ignored; it still notices being closed. New sockets are normal. */
-  stall(): void;
-  /** Answers the next `calls` HTTP calls of `endpoint` with 429 and `Retry-After`. */
-  rateLimit(endpoint: string, options?: { retryAfterSec?: number; calls?: number }): void;
-  /** Answers the next `times` HTTP calls of `endpoint` with `status` (500 INTERNAL_ERROR body by default). */
-  failEndpoint(endpoint: string, options?: { status?: number; times?: number }): void;
+  /**
+   * Makes every open socket silent: frames to send (no pings either) and client frames are held; it still
+   * notices being closed. New sockets and the HTTP API are normal. The returned function sends the held
+   * frames, handles the held client frames and lets the sockets speak again.
+   */
+  stall(): () => void;
+  /**
+   * While on (`on` defaults to true), every token is refused: WebSocket upgrades carrying one get 401, HTTP
+   * calls carrying one get 401 AUTHENTICATION_FAILED. Anonymous access is unaffected; open sockets stay open.
+   */
+  rejectCredentials(on?: boolean): void;
+  /**
+   * Answers the next `count` HTTP API calls (of `endpoint`, e.g. `'notes/create'`, if given) with an HTTP
+   * `code` (500 by default) and Misskey's INTERNAL_ERROR body.
+   */
+  failNext(count: number, options?: FailNextOptions): void;
+  /** Answers the next `count` HTTP API calls (of `endpoint`, if given) with 429 RATE_LIMIT_EXCEEDED and `Retry-After`. */
+  rateLimitNext(count: number, options?: RateLimitNextOptions): void;
   /** Holds legacy stream API requests instead of answering them. */
   holdStreamApi(): void;
   /** Answers every held legacy request, in arrival order or shuffled, and stops holding. */
@@ -149,8 +162,10 @@ export interface MisskeyEmulator {
   prepareChannelFlood(channelName: string, message: { type: string; body: unknown }, count: number, options?: FloodOptions): PreparedFlood;
   /** Builds the bytes of a {@link floodFrames} now (for the sockets open now), to write later and repeatedly. */
   prepareFrameFlood(frames: readonly string[], count: number, options?: FloodOptions): PreparedFlood;
-  /** What the emulator holds right now: sockets, channels, note subscriptions, held requests. */
+  /** What the emulator holds right now (sockets, channels, note subscriptions, held requests) and its counters. */
   stats(): MisskeyEmulatorStats;
+  /** Resolves once `condition()` holds (checked now and every few ms); rejects after `timeoutMs` (default 5000). */
+  waitFor(condition: () => boolean, description?: string, timeoutMs?: number): Promise<void>;
   /** Stops the server and kills every socket. */
   close(): Promise<void>;
 }
@@ -260,7 +275,7 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     if (refusal !== null) return refuseUpgrade(socket, refusal);
     const token = tokenOf(req, url);
     const user = token === undefined ? undefined : world.store.usersByToken.get(token);
-    if (token !== undefined && !user) return refuseUpgrade(socket, 401);
+    if (token !== undefined && (!user || http.rejectCredentials)) return refuseUpgrade(socket, 401);
     wss.handleUpgrade(req, socket, head, (ws) => {
       upgrades += 1;
       const connection = new EmulatedStreamConnection(ws, user, host);
@@ -327,16 +342,10 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     users,
     received,
     apiCalls: http.calls,
-    get upgrades() {
-      return upgrades;
-    },
-    get upgradeAttempts() {
-      return upgradeAttempts;
-    },
-    get nonJsonFrames() {
-      return nonJsonFrames;
-    },
     receivedOfType: (type) => received.filter((f) => (f as { type?: unknown }).type === type) as never,
+    registerNote: (note) => {
+      world.registerNote(note);
+    },
     createNote: (username, draft = {}) => world.pack(world.createNote(userNamed(username).id, draft)),
     react: (noteId, username, reaction) => noteIdChecked(noteId, world.react(noteId, userNamed(username).id, reaction), 'react'),
     unreact: (noteId, username) => noteIdChecked(noteId, world.unreact(noteId, userNamed(username).id), 'unreact'),
@@ -359,20 +368,30 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
       await Promise.all([...world.connections].map((c) => c.writeRaw(bytes)));
     },
     dropConnections: () => {
-      for (const connection of world.connections) connection.ws.terminate();
+      const open = [...world.connections];
+      for (const connection of open) connection.ws.terminate();
+      return open.length;
+    },
+    endStreams: ({ code = 1000, details = '' } = {}) => {
+      const open = [...world.connections];
+      for (const connection of open) connection.ws.close(code, details);
+      return open.length;
     },
     refuseUpgrades: (status) => {
       refusal = status;
     },
     stall: () => {
-      for (const connection of world.connections) connection.stalled = true;
+      const stalled = [...world.connections].filter((connection) => !connection.stalled);
+      for (const connection of stalled) connection.stall();
+      return () => {
+        for (const connection of stalled) connection.resume();
+      };
     },
-    rateLimit: (endpoint, { retryAfterSec = 3, calls = 1 } = {}) => {
-      http.faults.set(endpoint, { remaining: calls, answer: () => misskeyErrors.rateLimited(retryAfterSec) });
+    rejectCredentials: (on = true) => {
+      http.rejectCredentials = on;
     },
-    failEndpoint: (endpoint, { status = 500, times = 1 } = {}) => {
-      http.faults.set(endpoint, { remaining: times, answer: () => ({ ...misskeyErrors.internal(), status }) });
-    },
+    failNext: (count, { endpoint, code = 500 } = {}) => http.scripted.add(count, endpoint, () => ({ ...misskeyErrors.internal(), status: code })),
+    rateLimitNext: (count, { endpoint, retryAfterSeconds = 1 } = {}) => http.scripted.add(count, endpoint, () => misskeyErrors.rateLimited(retryAfterSeconds)),
     holdStreamApi: () => {
       held ??= [];
     },
@@ -388,16 +407,9 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     floodFrames: (frames, count, options) => prepareFrameFlood(frames, count, options).write(),
     prepareChannelFlood,
     prepareFrameFlood,
-    stats: () => {
-      const stats: MisskeyEmulatorStats = { connections: world.connections.size, channels: 0, noteSubscriptions: 0, noteReferences: 0, captures: 0, heldStreamApi: held?.length ?? 0 };
-      for (const connection of world.connections) {
-        stats.channels += connection.channels.size;
-        stats.noteSubscriptions += connection.noteRefs.size;
-        for (const count of connection.noteRefs.values()) stats.noteReferences += count;
-        stats.captures += connection.captures.size;
-      }
-      return stats;
-    },
+    stats: () => misskeyStatsOf(world.connections, { streamRequests: upgradeAttempts, upgrades, calls: http.received, nonJsonFrames, heldStreamApi: held?.length ?? 0 }),
+    waitFor: (condition, description = 'a condition', timeoutMs = 5000) =>
+      waitForCondition(condition, { changes: everyMs(5), description, timeoutMs, emulator: 'misskey' }),
     close: async () => {
       clearInterval(sweep);
       for (const connection of world.connections) connection.ws.terminate();

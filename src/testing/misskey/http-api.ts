@@ -3,12 +3,7 @@ import { callEndpoint } from './api-endpoints.js';
 import type { EmulatedUser } from './builders.js';
 import { misskeyErrors, type EmulatedHttpAnswer } from './errors.js';
 import type { MisskeyWorld } from './world.js';
-
-/** An injected HTTP fault: the next `remaining` calls of an endpoint get this answer. */
-export interface HttpFault {
-  remaining: number;
-  answer: () => EmulatedHttpAnswer;
-}
+import { ScriptedAnswers } from '../scripted-answers.js';
 
 /** One HTTP API call the emulator received (the credential removed). */
 export interface RecordedApiCall {
@@ -60,8 +55,13 @@ function write(res: ServerResponse, answer: EmulatedHttpAnswer): void {
  * ```
  */
 export class EmulatedHttpApi {
-  readonly faults = new Map<string, HttpFault>();
+  /** Answers scripted for the next calls (`failNext`, `rateLimitNext`). */
+  readonly scripted = new ScriptedAnswers<EmulatedHttpAnswer>();
   readonly calls: RecordedApiCall[] = [];
+  /** Calls received so far, counted even when not recording. */
+  received = 0;
+  /** While true, every credential is refused with 401 AUTHENTICATION_FAILED. */
+  rejectCredentials = false;
 
   constructor(
     private readonly world: MisskeyWorld,
@@ -69,6 +69,7 @@ export class EmulatedHttpApi {
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.received += 1;
     const url = new URL(req.url ?? '/', 'http://emulator');
     const endpoint = url.pathname.replace(/^\/api\//, '');
     if (req.method !== 'POST' || !url.pathname.startsWith('/api/')) return write(res, misskeyErrors.unknownRoute(endpoint));
@@ -95,13 +96,10 @@ export class EmulatedHttpApi {
     let user: EmulatedUser | undefined;
     if (credential !== undefined) {
       user = this.world.store.usersByToken.get(credential);
-      if (!user) return misskeyErrors.authenticationFailed();
+      if (!user || this.rejectCredentials) return misskeyErrors.authenticationFailed();
     }
-    const fault = this.faults.get(endpoint);
-    if (fault && fault.remaining > 0) {
-      fault.remaining -= 1;
-      return fault.answer();
-    }
+    const scripted = this.scripted.take(endpoint);
+    if (scripted) return scripted;
     const { i: _i, ...params } = body;
     return callEndpoint(this.world, endpoint, params, user) ?? misskeyErrors.unknownRoute(endpoint);
   }

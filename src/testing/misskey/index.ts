@@ -8,7 +8,8 @@
  * const emulator = await startMisskeyEmulator({ protocol: 'legacy' });
  * ```
  */
-export { startMisskeyEmulator, type FloodOptions, type PreparedFlood, type MisskeyEmulator, type MisskeyEmulatorOptions, type MisskeyEmulatorStats } from './emulator.js';
+export { startMisskeyEmulator, type FloodOptions, type PreparedFlood, type MisskeyEmulator, type MisskeyEmulatorOptions } from './emulator.js';
+export type { MisskeyEmulatorStats } from './emulator-stats.js';
 export { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './builders.js';
 export type { NoteDraft } from './world.js';
 export type { RecordedApiCall } from './http-api.js';

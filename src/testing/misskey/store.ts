@@ -35,9 +35,10 @@ export class MisskeyStore {
   readonly noteChannels = new Set<string>();
   private readonly following = new Map<string, Set<string>>();
 
+  /** Adds a user; one without a token (an author registered from a note) cannot sign in. */
   addUser(user: EmulatedUser): void {
     this.users.set(user.id, user);
-    this.usersByToken.set(user.token, user);
+    if (user.token !== '') this.usersByToken.set(user.token, user);
   }
 
   follow(followerId: string, followeeId: string): void {

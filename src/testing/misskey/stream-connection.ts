@@ -51,7 +51,8 @@ export class EmulatedStreamConnection {
   readonly noteRefs = new Map<string, number>();
   readonly captures = new Set<string>();
   lastPongAt = Date.now();
-  stalled = false;
+  /** While stalled: the frames to send and the client frames to handle once resumed. */
+  private held: { outgoing: unknown[]; incoming: string[] } | undefined;
 
   constructor(
     readonly ws: WebSocket,
@@ -64,9 +65,31 @@ export class EmulatedStreamConnection {
     });
   }
 
-  /** Sends a frame (object or pre-serialised string) unless the connection is stalled or closed. */
+  /** Whether the connection is stalled (see {@link EmulatedStreamConnection.stall}). */
+  get stalled(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** Holds every frame to send and every client frame received, until {@link EmulatedStreamConnection.resume}. */
+  stall(): void {
+    this.held ??= { outgoing: [], incoming: [] };
+  }
+
+  /** Sends the held frames, then handles the held client frames, in order. */
+  resume(): void {
+    const held = this.held;
+    this.held = undefined;
+    for (const frame of held?.outgoing ?? []) this.send(frame);
+    for (const text of held?.incoming ?? []) this.receive(text);
+  }
+
+  /** Sends a frame (object or pre-serialised string); holds it while stalled, drops it once closed. */
   send(frame: unknown): void {
-    if (this.stalled || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.held) {
+      this.held.outgoing.push(frame);
+      return;
+    }
+    if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
@@ -89,7 +112,10 @@ export class EmulatedStreamConnection {
   }
 
   private receive(text: string): void {
-    if (this.stalled) return;
+    if (this.held) {
+      this.held.incoming.push(text);
+      return;
+    }
     let frame: unknown;
     try {
       frame = JSON.parse(text);

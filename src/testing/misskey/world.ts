@@ -2,6 +2,7 @@ import type { entities } from 'misskey-js';
 import { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './builders.js';
 import { aidxGenerator } from './ids.js';
 import { feedOfChannel } from './feeds.js';
+import { authorOf, storedNoteOf } from './note-registration.js';
 import { MisskeyStore } from './store.js';
 import type { EmulatedStreamConnection } from './stream-connection.js';
 
@@ -80,6 +81,14 @@ export class MisskeyWorld {
     this.store.notes.set(note.id, note);
     this.publishNote(note);
     return note;
+  }
+
+  /** Makes a packed note (and its author, if unknown) known to the API without publishing it; returns the stored note. */
+  registerNote(note: entities.Note): StoredNote {
+    if (!this.store.users.has(note.userId)) this.store.addUser(authorOf(note));
+    const stored = storedNoteOf(note);
+    this.store.notes.set(stored.id, stored);
+    return stored;
   }
 
   private publishNote(note: StoredNote): void {

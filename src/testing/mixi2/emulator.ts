@@ -5,9 +5,13 @@ import { filter, firstValueFrom, type Observable } from 'rxjs';
 import type { Event } from '../../mixi2/protocol.js';
 import { ApplicationServiceService as ApiServiceDefinition } from '../../mixi2/gen/social/mixi/application/service/application_api/v1/service.js';
 import { apiServiceImplementation } from './api-service.js';
-import { Mixi2Gate, type RecordedMixi2Call } from './gate.js';
+import type { Mixi2ApiMethod } from '../../mixi2/api.js';
+import type { EmulatorControls, EmulatorStats, FailNextOptions, RateLimitNextOptions, StreamEnding } from '../emulator-controls.js';
+import { everyMs, waitForCondition } from '../wait-for-condition.js';
+import { registerEventValues } from './event-registration.js';
+import { exhausted, Mixi2Gate, type RecordedMixi2Call } from './gate.js';
 import { startHttpEndpoints } from './http-endpoints.js';
-import { Mixi2Store } from './store.js';
+import { Mixi2Store, type Mixi2Registrable } from './store.js';
 import { emulatedStreamDefinition, StreamHub } from './stream-hub.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { TokenIssuer } from './token-issuer.js';
@@ -41,6 +45,46 @@ export interface Mixi2EmulatorOptions {
 }
 
 /**
+ * The RPC names `failNext` and `rateLimitNext` can target: the API's unary RPCs and the stream's `SubscribeEvents`.
+ *
+ * @example
+ * ```ts
+ * emulator.failNext(1, { endpoint: 'CreatePost' satisfies Mixi2RpcName });
+ * ```
+ */
+export type Mixi2RpcName = Capitalize<Mixi2ApiMethod> | 'SubscribeEvents';
+
+/**
+ * Which credentials {@link Mixi2Emulator.rejectCredentials} refuses, when not all.
+ *
+ * @example
+ * ```ts
+ * emulator.rejectCredentials(true, { only: 'tokens' }); // tokens are issued, then refused: the client refreshes once
+ * ```
+ */
+export interface Mixi2CredentialRejection {
+  /** `'client'`: only the token endpoint refuses (401 invalid_client); `'tokens'`: only bearer tokens are refused. @default both */
+  only?: 'client' | 'tokens';
+}
+
+/**
+ * The counters of {@link Mixi2Emulator.stats}: the shared ones, and mixi2's own.
+ *
+ * @example
+ * ```ts
+ * expect(emulator.stats()).toMatchObject({ openStreams: 1, tokenRequests: 1 });
+ * ```
+ */
+export interface Mixi2EmulatorStats extends EmulatorStats {
+  /** Token requests received (successful or not). */
+  tokenRequests: number;
+  /** Ping messages written to streams so far. */
+  pingsSent: number;
+  /** API calls held by {@link Mixi2Emulator.holdApiCalls} that the client cancelled. */
+  cancelledCalls: number;
+}
+
+/**
  * A running mixi2 emulator. Every address is on 127.0.0.1 with a random port.
  *
  * @example
@@ -50,7 +94,7 @@ export interface Mixi2EmulatorOptions {
  * await emulator.close();
  * ```
  */
-export interface Mixi2Emulator {
+export interface Mixi2Emulator extends EmulatorControls<Mixi2RpcName, Status, Mixi2EmulatorStats> {
   /** gRPC target of the event stream (plaintext), through a relay that {@link Mixi2Emulator.dropConnections} can cut. */
   readonly streamAddress: string;
   /** gRPC target of the API (plaintext). */
@@ -69,48 +113,61 @@ export interface Mixi2Emulator {
   readonly store: Mixi2Store;
   /** Every API call received, in order. */
   readonly calls: readonly RecordedMixi2Call[];
-  /** Number of token requests received. */
-  readonly tokenRequests: number;
-  /** Number of `SubscribeEvents` calls received. */
-  readonly subscribeCalls: number;
-  /** Number of Ping messages written to streams so far. */
-  readonly pingsSent: number;
-  /** Number of currently open event streams. */
-  readonly openStreams: number;
-  /** TCP connections currently open to the stream address (through the relay; 0 without it). */
-  readonly streamConnections: number;
   /** The number of open event streams, replaying the current value. */
   readonly openStreams$: Observable<number>;
   /** Resolves once at least `count` event streams are open (`count` 0: once none is). */
   waitForStreams(count: number): Promise<void>;
-  /** Sends one stream message carrying all `events` to every open stream; returns how many streams got it. */
+  /**
+   * Sends one stream message carrying all `events` to every open stream (held on stalled ones), and registers
+   * the posts, users, communities and chat messages they carry with {@link Mixi2Emulator.store} (so the API
+   * finds a pushed post, e.g. as a reply target). Returns how many streams got it now.
+   */
   push(events: Event | readonly Event[]): number;
+  /** Makes builder values (`buildMixi2Post`, `buildMixi2User`, …) known to the API; see {@link Mixi2Store.register}. */
+  register(...values: readonly Mixi2Registrable[]): void;
   /** Writes pre-encoded stream messages to every open stream with flow control (benchmarks). */
   flood(messages: readonly Buffer[]): Promise<void>;
   /** Sends a Ping to every open stream now. */
   ping(): void;
-  /** Cuts every TCP connection to the stream relay (an abrupt network drop). */
-  dropConnections(): void;
-  /** Ends every open stream with a status; `OK` is a clean end. */
-  endStreams(code?: Status, details?: string): void;
-  /** Keeps the currently open streams' connections but sends them nothing more (not even pings). */
-  stall(): void;
-  /** While on, the token endpoint answers 401 invalid_client. */
-  rejectClient(on?: boolean): void;
+  /**
+   * Cuts every TCP connection to the stream relay (an abrupt network drop; the client sees UNAVAILABLE and
+   * reconnects); without the relay, ends every stream with UNAVAILABLE. API connections are not cut.
+   * Returns how many connections (streams, without the relay) were cut.
+   */
+  dropConnections(): number;
+  /** Ends every open event stream with a gRPC status; OK, the default, is a clean end. Returns how many. */
+  endStreams(ending?: StreamEnding<Status>): number;
+  /**
+   * Keeps the currently open streams' connections but sends them nothing (events are held, no pings), so a
+   * client's watchdog notices; streams opened later are served normally. The returned function writes the
+   * held events and lets the streams speak again.
+   */
+  stall(): () => void;
+  /**
+   * While on (`on` defaults to true), credentials are refused everywhere: the token endpoint answers 401
+   * invalid_client and the stream and API answer UNAUTHENTICATED to every bearer token, even fresh ones.
+   * `only` narrows it to one of the two.
+   */
+  rejectCredentials(on?: boolean, options?: Mixi2CredentialRejection): void;
   /** Answers the next `count` token requests with 503. */
   failTokenRequests(count: number): void;
-  /** While on, the stream and the API refuse every bearer token with UNAUTHENTICATED, even freshly issued ones. */
-  refuseTokens(on?: boolean): void;
   /** Invalidates every issued token; open streams end with UNAUTHENTICATED, as on expiry. */
   expireTokens(): void;
   /** While on, every stream and API call fails with PERMISSION_DENIED. */
   denyPermission(on?: boolean): void;
-  /** Answers the next `calls` API calls with RESOURCE_EXHAUSTED and `retry-after`. */
-  rateLimit(calls: number, retryAfterSeconds?: number): void;
+  /**
+   * Answers the next `count` calls (API calls and `SubscribeEvents`; of one RPC, e.g. `'CreatePost'`, if
+   * `endpoint` says so) with a gRPC status, INTERNAL by default.
+   */
+  failNext(count: number, options?: FailNextOptions<Mixi2RpcName, Status>): void;
+  /** Answers the next `count` API calls (of one RPC, if given) with RESOURCE_EXHAUSTED and `retry-after`. */
+  rateLimitNext(count: number, options?: RateLimitNextOptions<Mixi2RpcName>): void;
   /** While on, API calls are recorded but never answered (to test cancellation). */
   holdApiCalls(on?: boolean): void;
-  /** Number of held API calls the client cancelled. */
-  readonly cancelledApiCalls: number;
+  /** Connections, streams, calls, token requests, pings and cancelled calls so far. */
+  stats(): Mixi2EmulatorStats;
+  /** Resolves once `condition()` holds (checked now and every few ms); rejects after `timeoutMs` (default 5000). */
+  waitFor(condition: () => boolean, description?: string, timeoutMs?: number): Promise<void>;
   /** Signs and POSTs `events` to a webhook URL as mixi2 does, optionally spoiled; resolves with the HTTP status. */
   sendWebhook(url: string, events: Event | readonly Event[], fault?: WebhookFault): Promise<number>;
   /** Sends the previous webhook delivery again, byte for byte. */
@@ -167,39 +224,27 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
     credentials: credentials.createInsecure(),
     store,
     calls: gate.calls,
-    get tokenRequests() {
-      return issuer.requests;
-    },
-    get subscribeCalls() {
-      return hub.subscribeCalls;
-    },
-    get pingsSent() {
-      return hub.pingsSent;
-    },
-    get streamConnections() {
-      return proxy?.connections ?? 0;
-    },
-    get openStreams() {
-      return hub.openStreams$.value;
-    },
     openStreams$: hub.openStreams$.asObservable(),
     waitForStreams: async (count) => {
       await firstValueFrom(hub.openStreams$.pipe(filter((n) => (count === 0 ? n === 0 : n >= count))));
     },
-    push: (events) => hub.push(Array.isArray(events) ? events : [events as Event]),
+    push: (events) => {
+      const list = Array.isArray(events) ? events : [events as Event];
+      for (const event of list) registerEventValues(store, event);
+      return hub.push(list);
+    },
+    register: (...values) => store.register(...values),
     flood: (messages) => hub.flood(messages),
     ping: () => hub.ping(),
     dropConnections: () => (proxy ? proxy.dropAll() : hub.endAll(Status.UNAVAILABLE, 'connection dropped')),
-    endStreams: (code = Status.OK, details) => hub.endAll(code, details),
+    endStreams: ({ code = Status.OK, details } = {}) => hub.endAll(code, details),
     stall: () => hub.stall(),
-    rejectClient: (on = true) => {
-      issuer.rejectClient = on;
+    rejectCredentials: (on = true, { only } = {}) => {
+      issuer.rejectClient = on && only !== 'tokens';
+      gate.rejectTokens = on && only !== 'client';
     },
     failTokenRequests: (count) => {
       issuer.failuresPending = count;
-    },
-    refuseTokens: (on = true) => {
-      gate.refuseTokens = on;
     },
     expireTokens: () => {
       issuer.expireAll();
@@ -208,16 +253,22 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
     denyPermission: (on = true) => {
       gate.denyPermission = on;
     },
-    rateLimit: (calls, retryAfterSeconds = 1) => {
-      gate.rateLimitedCalls = calls;
-      gate.retryAfterSeconds = retryAfterSeconds;
-    },
+    failNext: (count, { endpoint, code = Status.INTERNAL, details = 'emulated failure' } = {}) => gate.failures.add(count, endpoint, () => ({ code, details })),
+    rateLimitNext: (count, { endpoint, retryAfterSeconds = 1 } = {}) => gate.rateLimits.add(count, endpoint, () => exhausted(retryAfterSeconds)),
     holdApiCalls: (on = true) => {
       gate.holdCalls = on;
     },
-    get cancelledApiCalls() {
-      return gate.cancelledCalls;
-    },
+    stats: () => ({
+      connections: proxy?.connections ?? 0,
+      openStreams: hub.openStreams$.value,
+      streamRequests: hub.subscribeCalls,
+      calls: gate.calls.length,
+      tokenRequests: issuer.requests,
+      pingsSent: hub.pingsSent,
+      cancelledCalls: gate.cancelledCalls,
+    }),
+    waitFor: (condition, description = 'a condition', timeoutMs = 5000) =>
+      waitForCondition(condition, { changes: everyMs(5), description, timeoutMs, emulator: 'mixi2' }),
     sendWebhook: (url, events, fault) => sender.send(url, Array.isArray(events) ? events : [events as Event], fault),
     replayWebhook: () => sender.replay(),
     close: async () => {

@@ -2,6 +2,7 @@ import { Metadata, status as Status, type StatusObject } from '@grpc/grpc-js';
 
 /** A gRPC status answer of an emulated call. */
 export type ServerStatusResponse = Partial<StatusObject>;
+import { ScriptedAnswers } from '../scripted-answers.js';
 import { bearerOf, type TokenIssuer } from './token-issuer.js';
 
 /**
@@ -21,16 +22,16 @@ export interface RecordedMixi2Call {
   token: string | undefined;
 }
 
-/** The checks every emulated RPC passes first: credentials, permission, rate limit. */
+/** The checks every emulated RPC passes first: credentials, permission, scripted failures, rate limit. */
 export class Mixi2Gate {
   /** While true, every bearer token is refused with UNAUTHENTICATED (the token endpoint still issues them). */
-  refuseTokens = false;
+  rejectTokens = false;
   /** While true, every call fails with PERMISSION_DENIED. */
   denyPermission = false;
-  /** API calls still to be rate-limited. */
-  rateLimitedCalls = 0;
-  /** `retry-after` seconds sent with RESOURCE_EXHAUSTED. */
-  retryAfterSeconds = 1;
+  /** Failures scripted for the next calls of any RPC, the stream's `SubscribeEvents` included. */
+  readonly failures = new ScriptedAnswers<ServerStatusResponse>();
+  /** Rate-limit answers scripted for the next API calls (the stream is not rate-limited). */
+  readonly rateLimits = new ScriptedAnswers<ServerStatusResponse>();
   /** While true, admitted API calls get no answer until released (to test cancellation). */
   holdCalls = false;
   /** API calls the client cancelled before an answer. */
@@ -44,9 +45,14 @@ export class Mixi2Gate {
     private readonly perMinute: number,
   ) {}
 
-  /** Credentials and permission only (the stream has no rate limit). */
-  admit(metadata: Metadata): ServerStatusResponse | undefined {
-    if (this.refuseTokens || !this.issuer.isValid(bearerOf(metadata.get('authorization')[0]))) {
+  /** The checks of `SubscribeEvents`: credentials, permission, scripted failures (the stream has no rate limit). */
+  admitStream(metadata: Metadata): ServerStatusResponse | undefined {
+    return this.admit(metadata) ?? this.failures.take('SubscribeEvents');
+  }
+
+  /** Credentials and permission only. */
+  private admit(metadata: Metadata): ServerStatusResponse | undefined {
+    if (this.rejectTokens || !this.issuer.isValid(bearerOf(metadata.get('authorization')[0]))) {
       return { code: Status.UNAUTHENTICATED, details: 'invalid or expired access token' };
     }
     if (this.denyPermission) return { code: Status.PERMISSION_DENIED, details: 'the application lacks the permission' };
@@ -56,14 +62,10 @@ export class Mixi2Gate {
   /** Every check of a unary call, recording it first. */
   admitApi(method: string, request: unknown, metadata: Metadata): ServerStatusResponse | undefined {
     this.calls.push({ method, request, token: bearerOf(metadata.get('authorization')[0]) });
-    return this.admit(metadata) ?? this.rateLimit(method);
+    return this.admit(metadata) ?? this.failures.take(method) ?? this.rateLimits.take(method) ?? this.rateLimit(method);
   }
 
   private rateLimit(method: string): ServerStatusResponse | undefined {
-    if (this.rateLimitedCalls > 0) {
-      this.rateLimitedCalls -= 1;
-      return this.exhausted();
-    }
     if (this.perMinute === Infinity) return undefined;
     const now = Date.now();
     const window = this.windowStarts.get(method);
@@ -72,13 +74,14 @@ export class Mixi2Gate {
       return undefined;
     }
     window.count += 1;
-    return window.count > this.perMinute ? this.exhausted() : undefined;
+    return window.count > this.perMinute ? exhausted(Math.ceil((window.start + 60_000 - now) / 1000)) : undefined;
   }
+}
 
-  private exhausted(): ServerStatusResponse {
-    const metadata = new Metadata();
-    metadata.set('retry-after', String(this.retryAfterSeconds));
-    metadata.set('ratelimit-remaining', '0');
-    return { code: Status.RESOURCE_EXHAUSTED, details: 'rate limit exceeded', metadata };
-  }
+/** The RESOURCE_EXHAUSTED answer of mixi2's rate limiter, asking to retry after `retryAfterSeconds`. */
+export function exhausted(retryAfterSeconds: number): ServerStatusResponse {
+  const metadata = new Metadata();
+  metadata.set('retry-after', String(retryAfterSeconds));
+  metadata.set('ratelimit-remaining', '0');
+  return { code: Status.RESOURCE_EXHAUSTED, details: 'rate limit exceeded', metadata };
 }

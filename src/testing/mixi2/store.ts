@@ -14,6 +14,16 @@ import {
 import { buildMixi2Community, buildMixi2Post, buildMixi2User, mixi2Timestamp } from './builders.js';
 
 /**
+ * A builder value the emulator's store can hold: a post, a user, a community or a chat message.
+ *
+ * @example
+ * ```ts
+ * const values: Mixi2Registrable[] = [buildMixi2User(), buildMixi2Post()];
+ * ```
+ */
+export type Mixi2Registrable = Post | User | Community | ChatMessage;
+
+/**
  * One media upload the emulator knows of.
  *
  * @example
@@ -69,6 +79,8 @@ export class Mixi2Store {
   readonly media = new Map<string, EmulatedMedia>();
   /** Chat and direct messages the application sent, in order. */
   readonly messages: ChatMessage[] = [];
+  /** Chat messages the application received (registered from pushed events or {@link Mixi2Store.register}), by id. */
+  readonly receivedMessages = new Map<string, ChatMessage>();
   /** Official stamp sets (the same in every language). */
   readonly officialStamps: OfficialStampSet[] = [
     {
@@ -90,8 +102,7 @@ export class Mixi2Store {
     const alice = this.addUser(buildMixi2User({ userId: 'user-alice', name: 'alice', displayName: 'Alice' }));
     const bob = this.addUser(buildMixi2User({ userId: 'user-bob', name: 'bob', displayName: 'Bob' }));
     this.addUser(this.app);
-    const community = buildMixi2Community({ communityId: 'community-cats', name: 'Cats', purpose: 'photos of cats' });
-    this.communities.set(community.communityId, community);
+    const community = this.addCommunity(buildMixi2Community({ communityId: 'community-cats', name: 'Cats', purpose: 'photos of cats' }));
     this.members.set(community.communityId, [alice.userId, bob.userId]);
     this.installations.set(community.communityId, 'version-1');
     this.communityStamps.push({
@@ -117,6 +128,31 @@ export class Mixi2Store {
   addPost(post: Post): Post {
     this.posts.set(post.postId, post);
     return post;
+  }
+
+  /** Adds or replaces a community. */
+  addCommunity(community: Community): Community {
+    this.communities.set(community.communityId, community);
+    return community;
+  }
+
+  /**
+   * Makes builder values known to the API: posts (GetPosts, replies, stamps), users (GetUsers), communities
+   * (GetCommunities) and received chat messages, each added or replaced by id.
+   *
+   * @example
+   * ```ts
+   * emulator.store.register(buildMixi2User({ userId: 'user-carol' }), buildMixi2Post({ postId: 'post-1', creatorId: 'user-carol' }));
+   * ```
+   */
+  register(...values: readonly Mixi2Registrable[]): void {
+    for (const value of values) {
+      // A chat message may carry a postId too, so it is told apart first.
+      if ('messageId' in value) this.receivedMessages.set(value.messageId, value);
+      else if ('postId' in value) this.addPost(value);
+      else if ('userId' in value) this.addUser(value);
+      else this.addCommunity(value);
+    }
   }
 
   /** Official stamp sets in a language (the emulator has one set, same in every language). */

@@ -12,7 +12,8 @@ type EventCall = ServerWritableStream<SubscribeEventsRequest, Outgoing>;
 interface OpenStream {
   call: EventCall;
   token: string | undefined;
-  stalled: boolean;
+  /** While stalled: the responses held back, written on resume. */
+  held: Buffer[] | undefined;
   lastWrite: number;
   pingTimer: NodeJS.Timeout | undefined;
 }
@@ -57,13 +58,13 @@ export class StreamHub {
   readonly handle = (call: EventCall): void => {
     this.subscribeCalls += 1;
     call.on('error', () => undefined);
-    const refusal = this.gate.admit(call.metadata);
+    const refusal = this.gate.admitStream(call.metadata);
     if (refusal) {
       call.emit('error', refusal);
       return;
     }
     call.sendMetadata(new Metadata());
-    const stream: OpenStream = { call, token: bearerOf(call.metadata.get('authorization')[0]), stalled: false, lastWrite: Date.now(), pingTimer: undefined };
+    const stream: OpenStream = { call, token: bearerOf(call.metadata.get('authorization')[0]), held: undefined, lastWrite: Date.now(), pingTimer: undefined };
     this.streams.add(stream);
     this.openStreams$.next(this.streams.size);
     this.armPing(stream);
@@ -73,16 +74,19 @@ export class StreamHub {
     call.on('finish', forget);
   };
 
-  /** Sends one response carrying `events` to every open, unstalled stream; returns how many got it. */
+  /** Sends one response carrying `events` to every open stream (held on stalled ones); returns how many got it now. */
   push(events: readonly Event[]): number {
     return this.pushEncoded(encodeEventResponse(events));
   }
 
-  /** Sends one pre-encoded response to every open, unstalled stream. */
+  /** Sends one pre-encoded response to every open stream (held on stalled ones); returns how many got it now. */
   pushEncoded(response: Buffer): number {
     let reached = 0;
     for (const stream of this.streams) {
-      if (stream.stalled) continue;
+      if (stream.held) {
+        stream.held.push(response);
+        continue;
+      }
       this.write(stream, response);
       reached += 1;
     }
@@ -124,9 +128,11 @@ export class StreamHub {
     this.pingsSent += this.push([buildPingEvent()]);
   }
 
-  /** Ends every open stream with a status (OK = a clean end). */
-  endAll(code: Status = Status.OK, details = 'stream closed by the server'): void {
-    for (const stream of [...this.streams]) this.end(stream, code, details);
+  /** Ends every open stream with a status (OK = a clean end); returns how many. */
+  endAll(code: Status = Status.OK, details = 'stream closed by the server'): number {
+    const open = [...this.streams];
+    for (const stream of open) this.end(stream, code, details);
+    return open.length;
   }
 
   /** Ends the streams whose token is no longer valid with UNAUTHENTICATED. */
@@ -136,12 +142,27 @@ export class StreamHub {
     }
   }
 
-  /** Makes every currently open stream silent (no events, no pings) while keeping its connection. */
-  stall(): void {
-    for (const stream of this.streams) {
-      stream.stalled = true;
+  /**
+   * Makes every currently open stream silent (events held, no pings) while keeping its connection; the
+   * returned function writes what was held and lets the streams speak again.
+   */
+  stall(): () => void {
+    const stalled = [...this.streams].filter((stream) => stream.held === undefined);
+    for (const stream of stalled) {
+      stream.held = [];
       clearTimeout(stream.pingTimer);
     }
+    return () => {
+      for (const stream of stalled) this.resume(stream);
+    };
+  }
+
+  private resume(stream: OpenStream): void {
+    const held = stream.held ?? [];
+    stream.held = undefined;
+    if (!this.streams.has(stream)) return;
+    for (const response of held) this.write(stream, response);
+    this.armPing(stream);
   }
 
   private end(stream: OpenStream, code: Status, details: string): void {
@@ -159,7 +180,7 @@ export class StreamHub {
     if (this.pingInterval === Infinity) return;
     const due = stream.lastWrite + this.pingInterval - Date.now();
     stream.pingTimer = setTimeout(() => {
-      if (stream.stalled || !this.streams.has(stream)) return;
+      if (stream.held || !this.streams.has(stream)) return;
       if (Date.now() - stream.lastWrite >= this.pingInterval) {
         this.pingsSent += 1;
         this.write(stream, encodeEventResponse([buildPingEvent()]));

@@ -6,8 +6,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Client connections currently relayed. */
   readonly connections: number;
-  /** Destroys every relayed connection (both sides); new connections are accepted as before. */
-  dropAll(): void;
+  /** Destroys every relayed connection (both sides); new connections are accepted as before. Returns how many clients were cut. */
+  dropAll(): number;
   close(): Promise<void>;
 }
 
@@ -34,8 +34,10 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     upstream.on('close', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const dropAll = (): void => {
+  const dropAll = (): number => {
+    const cut = clients.size;
     for (const socket of sockets) socket.destroy();
+    return cut;
   };
   return {
     port: (server.address() as AddressInfo).port,

@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { waitForCondition, type ChangeSource } from '../wait-for-condition.js';
 
 /**
  * Something that happened inside the Momento emulator, for tests to await.
@@ -72,27 +73,12 @@ export class EmulatorEvents {
     return () => this.listeners.delete(listener);
   });
 
-  /**
-   * Resolves once `condition()` holds, checking now and after each event; rejects after `timeoutMs` with
-   * `description` so a broken expectation fails fast and says what was awaited.
-   */
+  /** Resolves once `condition()` holds, checking now and after each event (see {@link waitForCondition}). */
   waitFor(condition: () => boolean, description: string, timeoutMs: number): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-      };
-      const check = (): void => {
-        if (!condition()) return;
-        done();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`momento emulator: timed out after ${timeoutMs} ms waiting for ${description}`));
-      }, timeoutMs);
+    const changes: ChangeSource = (check) => {
       this.listeners.add(check);
-    });
+      return () => this.listeners.delete(check);
+    };
+    return waitForCondition(condition, { changes, description, timeoutMs, emulator: 'momento' });
   }
 }

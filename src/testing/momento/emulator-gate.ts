@@ -1,5 +1,7 @@
 import type { MomentoCacheRpcName } from '../momento-cache/cache-service.js';
 import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
+import type { FailNextOptions, RateLimitNextOptions } from '../emulator-controls.js';
+import { ScriptedAnswers } from '../scripted-answers.js';
 import type { MomentoStreamEnding } from './subscriber-stream.js';
 
 /**
@@ -13,24 +15,16 @@ import type { MomentoStreamEnding } from './subscriber-stream.js';
 export type MomentoRpcName = 'publish' | 'subscribe' | MomentoCacheRpcName;
 
 /**
- * A failure the next `count` calls of `rpc` answer with (before any work is done).
+ * Options of {@link streamrx/testing!MomentoEmulator.failNext}: which RPC fails, and how.
  *
  * @example
  * ```ts
- * emulator.failNext({ rpc: 'publish', code: status.UNAVAILABLE, count: 2 });
+ * emulator.failNext(2, { endpoint: 'publish', code: status.UNAVAILABLE });
  * ```
  */
-export interface MomentoScriptedFailure extends MomentoStreamEnding {
-  /** Which RPC fails. */
-  rpc: MomentoRpcName;
-  /** How many calls fail. @default 1 */
-  count?: number;
-}
-
-interface PendingFailure {
-  rpc: MomentoRpcName;
-  ending: MomentoStreamEnding;
-  remaining: number;
+export interface MomentoFailNextOptions extends FailNextOptions<MomentoRpcName, GrpcStatus> {
+  /** Trailing metadata of the failure, e.g. `{ err: 'topic_subscriptions_limit_exceeded' }`. @default none */
+  trailers?: Record<string, string>;
 }
 
 /**
@@ -40,7 +34,11 @@ interface PendingFailure {
 export class EmulatorGate {
   private rejecting = false;
   private stalled = false;
-  private readonly failures: PendingFailure[] = [];
+  private readonly scripted = new ScriptedAnswers<MomentoStreamEnding>();
+  /** Subscribe calls received, refused ones included. */
+  streamRequests = 0;
+  /** Unary calls (Publish and the cache RPCs) received, refused ones included. */
+  calls = 0;
   private readonly held: Array<() => void> = [];
   private readonly resumeListeners = new Set<() => void>();
 
@@ -59,24 +57,30 @@ export class EmulatorGate {
     this.rejecting = reject;
   }
 
-  /** Queues a scripted failure. */
-  failNext(failure: MomentoScriptedFailure): void {
-    const { rpc, count = 1, ...ending } = failure;
-    this.failures.push({ rpc, ending, remaining: count });
+  /** Fails the next `count` calls (of one RPC, if given) with a status; INTERNAL by default. */
+  failNext(count: number, { endpoint, code = GrpcStatus.INTERNAL, details, trailers }: MomentoFailNextOptions = {}): void {
+    this.scripted.add(count, endpoint, () => ({ code, ...(details === undefined ? {} : { details }), ...(trailers === undefined ? {} : { trailers }) }));
+  }
+
+  /** Answers the next `count` calls (of one RPC, if given) as the service's rate limiter does. */
+  rateLimitNext(count: number, { endpoint, retryAfterSeconds = 1 }: RateLimitNextOptions<MomentoRpcName> = {}): void {
+    this.scripted.add(count, endpoint, () => ({
+      code: GrpcStatus.RESOURCE_EXHAUSTED,
+      details: 'Request rate limit exceeded for this account',
+      trailers: { err: 'operations_rate_limit_exceeded', 'retry-after': String(retryAfterSeconds) },
+    }));
   }
 
   /** The status a call must be refused with, or `undefined` when it may proceed. */
   refusal(rpc: MomentoRpcName, metadata: Metadata, cacheName: string): MomentoStreamEnding | undefined {
+    if (rpc === 'subscribe') this.streamRequests += 1;
+    else this.calls += 1;
     const token = String(metadata.get('authorization')[0] ?? '');
     if (this.rejecting || (this.apiKey !== undefined && token !== this.apiKey)) {
       return { code: GrpcStatus.UNAUTHENTICATED, details: 'Invalid authentication credentials' };
     }
-    const scripted = this.failures.find((f) => f.rpc === rpc);
-    if (scripted) {
-      scripted.remaining -= 1;
-      if (scripted.remaining <= 0) this.failures.splice(this.failures.indexOf(scripted), 1);
-      return scripted.ending;
-    }
+    const scripted = this.scripted.take(rpc);
+    if (scripted) return scripted;
     if (this.knownCaches && !this.knownCaches.has(cacheName)) {
       return { code: GrpcStatus.NOT_FOUND, details: `Cache not found: ${cacheName}`, trailers: { err: 'not_found' } };
     }

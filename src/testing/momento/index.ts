@@ -11,9 +11,9 @@
  * @module
  */
 export { startMomentoEmulator } from './momento-emulator.js';
-export type { MomentoEmulator, MomentoEmulatorOptions, MomentoEmulatedStream } from './momento-emulator.js';
+export type { MomentoEmulator, MomentoEmulatorOptions, MomentoEmulatedStream, MomentoEmulatorStats, MomentoStreamEndingOptions } from './momento-emulator.js';
 export type { MomentoEmulatorEvent } from './emulator-events.js';
-export type { MomentoScriptedFailure, MomentoRpcName } from './emulator-gate.js';
+export type { MomentoFailNextOptions, MomentoRpcName } from './emulator-gate.js';
 export type { MomentoStreamEnding } from './subscriber-stream.js';
 export type { MomentoStreamSelector } from './pubsub-emulation.js';
 export type { WireDiscontinuity as MomentoWireDiscontinuity } from './pubsub-wire.js';

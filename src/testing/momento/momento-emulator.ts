@@ -2,11 +2,12 @@ import { createMomentoCacheService, type MomentoCacheService } from '../momento-
 import { MomentoLocalProvider, type CredentialProvider } from '@gomomento/sdk';
 import type { Observable } from 'rxjs';
 import { EmulatorEvents, type MomentoEmulatorEvent } from './emulator-events.js';
-import { EmulatorGate, type MomentoScriptedFailure } from './emulator-gate.js';
+import type { EmulatorControls, EmulatorStats, RateLimitNextOptions, StreamEnding } from '../emulator-controls.js';
+import { EmulatorGate, type MomentoFailNextOptions, type MomentoRpcName } from './emulator-gate.js';
 import { createGrpcHost, type GrpcHost } from './grpc-host.js';
 import { PubsubEmulation, type MomentoStreamSelector } from './pubsub-emulation.js';
 import type { WireDiscontinuity } from './pubsub-wire.js';
-import type { MomentoStreamEnding } from './subscriber-stream.js';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 
 /**
  * Options of {@link startMomentoEmulator}. Every field is optional.
@@ -63,17 +64,41 @@ export interface MomentoEmulatedStream {
 }
 
 /**
+ * How {@link MomentoEmulator.endStreams} ends a stream: a gRPC status, its details and optional trailers.
+ *
+ * @example
+ * ```ts
+ * emulator.endStreams({ code: status.RESOURCE_EXHAUSTED, trailers: { err: 'topic_subscriptions_limit_exceeded' } });
+ * ```
+ */
+export interface MomentoStreamEndingOptions extends StreamEnding<GrpcStatus> {
+  /** Trailing metadata, e.g. `{ err: 'topic_subscriptions_limit_exceeded' }`. @default none */
+  trailers?: Record<string, string>;
+}
+
+/**
+ * The counters of {@link MomentoEmulator.stats}: the shared ones (connections, open streams, stream requests,
+ * calls) over both services on the port.
+ *
+ * @example
+ * ```ts
+ * expect(emulator.stats()).toMatchObject({ openStreams: 0, connections: 1 });
+ * ```
+ */
+export type MomentoEmulatorStats = EmulatorStats;
+
+/**
  * A running Momento emulator and its controls.
  *
  * @example
  * ```ts
- * emulator.endStreams({ code: status.UNAVAILABLE });          // the SDK resubscribes and resumes
- * emulator.discontinuity('cache', 'topic', { skip: 3 });      // subscribers see a gap
- * const resume = emulator.stall(); resume();                  // hold, then release everything
- * await emulator.waitFor(() => emulator.openStreams === 0);   // after unsubscribing
+ * emulator.endStreams({ code: status.UNAVAILABLE });                 // the SDK resubscribes and resumes
+ * emulator.discontinuity('cache', 'topic', { skip: 3 });             // subscribers see a gap
+ * const resume = emulator.stall(); resume();                         // hold, then release everything
+ * await emulator.waitFor(() => emulator.stats().openStreams === 0);  // after unsubscribing
  * ```
  */
-export interface MomentoEmulator {
+export interface MomentoEmulator extends EmulatorControls<MomentoRpcName, GrpcStatus, MomentoEmulatorStats> {
   /** The bound TCP port. */
   readonly port: number;
   /** `127.0.0.1:<port>`. */
@@ -89,16 +114,33 @@ export interface MomentoEmulator {
   discontinuity(cacheName: string, topic: string, options?: { skip?: number; resetPage?: boolean }): WireDiscontinuity;
   /** Sends a heartbeat on every open stream now. */
   heartbeat(): void;
-  /** Ends the selected open streams with a gRPC status (OK = a normal end); returns how many. */
-  endStreams(ending: MomentoStreamEnding, selector?: MomentoStreamSelector): number;
-  /** Destroys every TCP connection (clients see UNAVAILABLE); returns how many there were. */
+  /**
+   * Ends the open Subscribe streams (of one cache or topic, if `selector` says so) with a gRPC status and
+   * optional trailers; OK, the default, is a normal end of stream (the SDK resubscribes). Returns how many.
+   */
+  endStreams(ending?: MomentoStreamEndingOptions, selector?: MomentoStreamSelector): number;
+  /** Destroys every TCP connection on the port (clients see UNAVAILABLE); returns how many there were. */
   dropConnections(): number;
-  /** Holds every response and stream message (heartbeats included) until the returned function is called. */
+  /**
+   * Holds every response and stream message (heartbeats included), for every client, old and new, until the
+   * returned function is called; then delivers them in order.
+   */
   stall(): () => void;
-  /** Makes every call fail UNAUTHENTICATED until called with `false`. */
-  rejectCredentials(reject?: boolean): void;
-  /** The next `count` calls of an RPC fail with the given status before doing anything. */
-  failNext(failure: MomentoScriptedFailure): void;
+  /** While on (`on` defaults to true), every call (Publish, Subscribe, cache RPCs) fails UNAUTHENTICATED, whatever its credential. */
+  rejectCredentials(on?: boolean): void;
+  /**
+   * The next `count` calls (of `endpoint`, e.g. `'publish'` or `'subscribe'`, if given) fail with a status
+   * before doing anything; INTERNAL by default.
+   */
+  failNext(count: number, options?: MomentoFailNextOptions): void;
+  /**
+   * The next `count` calls (of `endpoint`, if given) fail RESOURCE_EXHAUSTED with trailer
+   * `err: operations_rate_limit_exceeded` (the SDK's `LIMIT_EXCEEDED_ERROR`, streamrx's `RateLimitError`).
+   * The SDK reads no retry-after, so `retryAfterSeconds` travels as a `retry-after` trailer only.
+   */
+  rateLimitNext(count: number, options?: RateLimitNextOptions<MomentoRpcName>): void;
+  /** Connections, open Subscribe streams, Subscribe calls and unary calls so far. */
+  stats(): MomentoEmulatorStats;
   /** Sequence state of a topic. */
   topic(
     cacheName: string,
@@ -109,8 +151,6 @@ export interface MomentoEmulator {
     /** The topic's current sequence page. */
     sequencePage: number;
   };
-  /** Number of open Subscribe streams. */
-  readonly openStreams: number;
   /**
    * The cache service (`cache_client.Scs`: Get, Set, SetIf, Delete) served on the same port, for the real
    * `CacheClient` (see `emulatorCacheClient`): its keys, TTLs, counters and failure controls.
@@ -120,8 +160,6 @@ export interface MomentoEmulator {
   streams(selector?: MomentoStreamSelector): MomentoEmulatedStream[];
   /** Every Subscribe request accepted so far (refused ones appear as `refused` events), oldest first. */
   readonly subscribeRequests: readonly MomentoEmulatedStream[];
-  /** Number of open TCP connections. */
-  readonly connections: number;
   /** What happens inside the emulator, as it happens. */
   readonly events$: Observable<MomentoEmulatorEvent>;
   /** Resolves once `condition()` holds (checked now and after every emulator event). */
@@ -152,7 +190,7 @@ interface EmulatedService {
  *   configuration: TopicConfigurations.Default.latest(new NoopMomentoLoggerFactory()),
  * });
  * topicItems(client, 'cache', 'topic').subscribe((item) => console.log(item.value));
- * await emulator.waitFor(() => emulator.openStreams === 1);
+ * await emulator.waitFor(() => emulator.stats().openStreams === 1);
  * emulator.publish('cache', 'topic', 'hello');
  * ```
  */
@@ -190,21 +228,22 @@ export async function startMomentoEmulator(options: MomentoEmulatorOptions = {})
     discontinuity: (cacheName, topic, { skip = 1, resetPage = false } = {}) =>
       resetPage ? pubsub.resetTopic(cacheName, topic) : pubsub.skip(cacheName, topic, skip),
     heartbeat: () => pubsub.heartbeat(),
-    endStreams: (ending, selector) => pubsub.endStreams(ending, selector),
+    endStreams: ({ code = GrpcStatus.OK, ...rest } = {}, selector) => pubsub.endStreams({ code, ...rest }, selector),
     dropConnections: () => host.dropConnections(),
     stall: () => gate.stall(),
-    rejectCredentials: (reject = true) => gate.rejectCredentials(reject),
-    failNext: (failure) => gate.failNext(failure),
+    rejectCredentials: (on = true) => gate.rejectCredentials(on),
+    failNext: (count, failNextOptions) => gate.failNext(count, failNextOptions),
+    rateLimitNext: (count, rateLimitOptions) => gate.rateLimitNext(count, rateLimitOptions),
+    stats: () => ({
+      connections: host.connectionCount,
+      openStreams: pubsub.openStreams().length,
+      streamRequests: gate.streamRequests,
+      calls: gate.calls,
+    }),
     topic: (cacheName, topic) => pubsub.topicState(cacheName, topic),
-    get openStreams() {
-      return pubsub.openStreams().length;
-    },
     cache,
     streams: (selector) => pubsub.openStreams(selector).map((s) => describe({ streamId: s.id, ...s.request })),
     subscribeRequests,
-    get connections() {
-      return host.connectionCount;
-    },
     events$: events.events$,
     waitFor: (condition, description = 'a condition', timeoutMs = waitTimeoutMs) =>
       events.waitFor(condition, description, timeoutMs),
