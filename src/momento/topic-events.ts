@@ -9,6 +9,7 @@ import {
 import { defer, finalize, Observable, type Subscriber } from 'rxjs';
 import type { ConnectionState } from '../core/connection-state.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
+import { clientTimeoutOf, FirstStreamDeadline } from './first-stream-deadline.js';
 import { fromMomentoError, fromMomentoFailure } from './momento-error.js';
 import { SequenceGuard } from './sequence-guard.js';
 import type { TopicEvent, TopicHeartbeatEvent } from './topic-event.js';
@@ -45,6 +46,14 @@ export interface TopicEventsOptions {
    * @default none
    */
   onStateChange?: (state: ConnectionState) => void;
+  /**
+   * The client timeout of the SDK client (`withClientTimeoutMillis`). The SDK also makes it the deadline of
+   * the first stream of every subscription, so that stream ends after this long and the SDK resumes at the
+   * next sequence number; that end is not reported as `reconnecting`. Set it only for a `TopicSubscriber`
+   * that wraps a `TopicClient`.
+   * @default the timeout of `client` when it is a `TopicClient`; none otherwise (every stream end is a reconnect)
+   */
+  clientTimeoutMs?: number;
 }
 
 /**
@@ -71,8 +80,10 @@ const HEARTBEAT: TopicHeartbeatEvent = Object.freeze({ type: 'heartbeat' });
  * `TopicClient.subscribe`. Each subscriber gets its own SDK subscription; unsubscribing unsubscribes it
  * (also when the SDK has not answered yet). The SDK's own reconnects (it resumes at the next sequence
  * number) never complete or duplicate anything here: sequence numbers only move forward and a replayed
- * item is dropped. Terminal errors end the Observable with the matching streamrx error; retryable errors
- * on the first subscribe go through `retryBackoff`.
+ * item is dropped. The SDK's deadline on the first stream of every subscription (the client timeout) ends
+ * that stream once even when healthy; the SDK resumes it and it is not reported as `reconnecting`.
+ * Terminal errors end the Observable with the matching streamrx error; retryable errors on the first
+ * subscribe go through `retryBackoff`.
  *
  * Limits: each stream connection of a `TopicClient` carries at most 100 subscriptions (the service's
  * HTTP/2 stream limit); the SDK refuses more with `CLIENT_RESOURCE_EXHAUSTED`, which ends the Observable
@@ -94,11 +105,14 @@ export function topicEvents(
   options: TopicEventsOptions = {},
 ): Observable<TopicEvent> {
   const { retry = momentoResubscribePolicy, onStateChange } = options;
+  const clientTimeoutMs = options.clientTimeoutMs ?? clientTimeoutOf(client);
   return defer(() => {
     const guard = new SequenceGuard();
     const state = stateReporter(onStateChange);
     state('connecting');
-    const session$ = new Observable<TopicEvent>((subscriber) => openSession(client, cacheName, topicName, guard, state, subscriber));
+    const session$ = new Observable<TopicEvent>((subscriber) =>
+      openSession(client, { cacheName, topicName, clientTimeoutMs }, guard, state, subscriber),
+    );
     const retried$ =
       retry === false
         ? session$
@@ -126,11 +140,16 @@ function stateReporter(listener: ((state: ConnectionState) => void) | undefined)
   };
 }
 
+interface SessionTarget {
+  cacheName: string;
+  topicName: string;
+  clientTimeoutMs: number | undefined;
+}
+
 /** One SDK subscription, from `subscribe()` to unsubscribe or error. Returns its teardown. */
 function openSession(
   client: TopicSubscriber,
-  cacheName: string,
-  topicName: string,
+  { cacheName, topicName, clientTimeoutMs }: SessionTarget,
   guard: SequenceGuard,
   state: StateReporter,
   subscriber: Subscriber<TopicEvent>,
@@ -142,8 +161,10 @@ function openSession(
     done = true;
     subscriber.error(error);
   };
+  const deadline = new FirstStreamDeadline(clientTimeoutMs);
   const alive = (): boolean => {
     if (done) return false;
+    deadline.messageArrived();
     state('open');
     return true;
   };
@@ -170,12 +191,13 @@ function openSession(
         origin: 'service',
       });
     },
+    // The SDK's deadline on the first stream ends every healthy subscription once; it resumes without loss.
     onConnectionLost: () => {
-      if (!done) state('reconnecting');
+      if (!done && !deadline.isDeadlineCut('connection-lost')) state('reconnecting');
     },
     // Fires on each of the SDK's internal resubscribes too, so it is not a completion.
     onSubscriptionEnd: () => {
-      if (!done) state('reconnecting');
+      if (!done && !deadline.isDeadlineCut('subscription-end')) state('reconnecting');
     },
     onError: (error: TopicSubscribe.Error, sdkSubscription: TopicSubscribe.Subscription) => {
       // A still-active subscription means one undecodable item; the stream goes on.
