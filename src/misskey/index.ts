@@ -11,6 +11,7 @@
  * @module streamrx/misskey
  */
 export { misskey, type MisskeyClient, type MisskeyOptions, type ChannelOptions, type ApiCallOptions } from './client.js';
+export { misskeyFromEnv, type MisskeyFromEnvOptions } from './client-from-env.js';
 export { MisskeyApiError, misskeyErrorOf, type MisskeyErrorBody } from './api-error.js';
 export { parseFrame, isMalformed, type MisskeyFrame, type MalformedFrame, type MalformedReason } from './frame.js';
 export type { GapFill } from './gap-fill.js';

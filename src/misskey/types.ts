@@ -1,4 +1,9 @@
-import type { Channels, Endpoints, StreamEvents, api, entities } from 'misskey-js';
+// The type-only modules of misskey-js, not its index: the index also types its browser client (DOM's
+// RequestCache, a CommonJS default import that breaks under bundler resolution), which a consumer would
+// then have to compile.
+import type { Endpoints, SwitchCaseResponseType } from 'misskey-js/api.types.js';
+import type * as entities from 'misskey-js/entities.js';
+import type { BroadcastEvents, Channels } from 'misskey-js/streaming.types.js';
 
 /** Every channel name Misskey's streaming API knows, as typed by `misskey-js`. */
 export type ChannelName = keyof Channels;
@@ -68,7 +73,7 @@ export type ChannelOutbound<C extends ChannelName> = C extends ChannelName
   : never;
 
 /** The `noteUpdated` event of the current protocol, as `misskey-js` types it. */
-export type NoteUpdatedEvent = PayloadOf<StreamEvents['noteUpdated']>;
+export type NoteUpdatedEvent = PayloadOf<BroadcastEvents['noteUpdated']>;
 
 /**
  * One update of a followed note: the current protocol's `noteUpdated` deltas (`reacted`, `unreacted`,
@@ -121,7 +126,7 @@ export type BroadcastMessage = {
     /** The broadcast event name. */
     type: T;
     /** That event's payload. */
-    body: PayloadOf<StreamEvents[T]>;
+    body: PayloadOf<BroadcastEvents[T]>;
   };
 }[BroadcastType];
 
@@ -138,7 +143,7 @@ export type EndpointParams<E extends EndpointName> = Endpoints[E]['req'];
  * type Created = EndpointResponse<'notes/create'>; // { createdNote: Note }
  * ```
  */
-export type EndpointResponse<E extends EndpointName, P extends EndpointParams<E> = EndpointParams<E>> = api.SwitchCaseResponseType<E, P>;
+export type EndpointResponse<E extends EndpointName, P extends EndpointParams<E> = EndpointParams<E>> = SwitchCaseResponseType<E, P>;
 
 /** A note as the server packs it. */
 export type Note = entities.Note;

@@ -16,6 +16,7 @@ export { clientCredentials, type ClientCredentialsOptions } from './client-crede
 export { mixi2Endpoints } from './endpoints.js';
 export { credentialsFor, isLoopbackTarget } from './transport-credentials.js';
 export { mixi2Client, type Mixi2Client, type Mixi2ClientOptions } from './client.js';
+export { mixi2ClientFromEnv, type Mixi2ClientFromEnvOptions } from './client-from-env.js';
 export type { Mixi2EventsOptions } from './event-stream.js';
 export type { Mixi2Gap } from './gap.js';
 export type { Mixi2Api, Mixi2ApiMethod } from './api.js';

@@ -18,6 +18,8 @@ export { publishTo } from './publish-to.js';
 export type { PublishToOptions, TopicPublished, TopicPublisher } from './publish-to.js';
 export { topicClientFromEnv } from './topic-client-from-env.js';
 export type { TopicClientFromEnvOptions } from './topic-client-from-env.js';
+export { cacheClientFromEnv, type CacheClientFromEnvOptions } from './cache-client-from-env.js';
+export { momentoCredentialsFromEnv } from './momento-credentials-from-env.js';
 export { fromMomentoError, fromMomentoFailure } from './momento-error.js';
 export type { MomentoErrorLike } from './momento-error.js';
 export { fanOutTo, partitionTopicName } from './fan-out-to.js';

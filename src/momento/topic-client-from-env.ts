@@ -1,14 +1,12 @@
 import {
-  CredentialProvider,
   DefaultMomentoLoggerFactory,
   DefaultMomentoLoggerLevel,
-  MomentoLocalProvider,
   TopicClient,
   TopicConfigurations,
   type MomentoLoggerFactory,
   type TopicConfiguration,
 } from '@gomomento/sdk';
-import { InvalidArgumentError } from '../core/errors.js';
+import { momentoCredentialsFromEnv } from './momento-credentials-from-env.js';
 
 /**
  * Options of {@link topicClientFromEnv}. Every field is optional.
@@ -46,30 +44,5 @@ export function topicClientFromEnv(options: TopicClientFromEnvOptions = {}): Top
   const env = options.env ?? process.env;
   const loggerFactory = options.loggerFactory ?? new DefaultMomentoLoggerFactory(DefaultMomentoLoggerLevel.WARN);
   const configuration = options.configuration ?? TopicConfigurations.Default.latest(loggerFactory);
-  return new TopicClient({ credentialProvider: credentialsFrom(env), configuration });
-}
-
-function credentialsFrom(env: Readonly<Record<string, string | undefined>>): CredentialProvider {
-  const local = env.MOMENTO_LOCAL_ENDPOINT?.trim();
-  if (local) return localProvider(local);
-  const apiKey = env.MOMENTO_API_KEY?.trim();
-  if (!apiKey) throw new InvalidArgumentError('MOMENTO_API_KEY is not set (or set MOMENTO_LOCAL_ENDPOINT=host:port)');
-  const endpoint = env.MOMENTO_ENDPOINT?.trim();
-  try {
-    return endpoint ? CredentialProvider.fromApiKeyV2({ apiKey, endpoint }) : CredentialProvider.fromString({ apiKey });
-  } catch {
-    // The SDK's parse error may quote the key, so it is not attached.
-    throw new InvalidArgumentError(
-      endpoint ? 'MOMENTO_API_KEY is not a valid v2 Momento API key' : 'MOMENTO_API_KEY is not a valid Momento API key (set MOMENTO_ENDPOINT for a v2 key)',
-    );
-  }
-}
-
-function localProvider(endpoint: string): CredentialProvider {
-  const match = /^([^:\s]+):(\d{1,5})$/.exec(endpoint);
-  const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65_535) {
-    throw new InvalidArgumentError(`MOMENTO_LOCAL_ENDPOINT must be host:port, got "${endpoint}"`);
-  }
-  return new MomentoLocalProvider({ hostname: match[1]!, port });
+  return new TopicClient({ credentialProvider: momentoCredentialsFromEnv(env), configuration });
 }

@@ -1,4 +1,4 @@
-import type { entities } from 'misskey-js';
+import type * as entities from 'misskey-js/entities.js';
 
 /** A user known to the emulator, with the token that authenticates as them. */
 export interface EmulatedUser {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { entities } from 'misskey-js';
+import type * as entities from 'misskey-js/entities.js';
 import { WebSocketServer } from 'ws';
 import { callEndpoint } from './api-endpoints.js';
 import type { EmulatedUser } from './builders.js';

@@ -1,5 +1,5 @@
 import type { EmulatedUser, StoredNote } from './builders.js';
-import type { entities } from 'misskey-js';
+import type * as entities from 'misskey-js/entities.js';
 import type { EmulatedAntenna, EmulatedUserList, Feed } from './feeds.js';
 
 /** Timeline kinds the emulator serves, over HTTP and as channels. */

@@ -1,4 +1,4 @@
-import type { entities } from 'misskey-js';
+import type * as entities from 'misskey-js/entities.js';
 import type { ChannelMessage, NoteUpdatedEvent } from '../../misskey/types.js';
 import { buildNote, buildUserLite, type EmulatedUser } from './builders.js';
 

@@ -1,4 +1,4 @@
-import type { entities } from 'misskey-js';
+import type * as entities from 'misskey-js/entities.js';
 import { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './builders.js';
 import { aidxGenerator } from './ids.js';
 import { feedOfChannel } from './feeds.js';
