@@ -12,7 +12,7 @@ const directory = join(import.meta.dirname, '..', 'snippets');
 const snippets = readdirSync(directory).filter((name) => name.endsWith('.js') && !name.endsWith('.test.js'));
 
 const emulators = await startEmulators();
-const env = { ...process.env, ...emulatorEnvironment(emulators), MOMENTO_CACHE: 'cache', MOMENTO_TOPIC: 'topic' };
+const env = { ...process.env, ...emulatorEnvironment(emulators), MOMENTO_CACHE: 'cache', MOMENTO_TOPIC: 'topic', MIXI2_WEBHOOK_PORT: '0' };
 const traffic = setInterval(() => {
   emulators.mixi2.push(buildPostCreatedEvent({ text: '@bot hi from mixi2' }));
   emulators.misskey.createNote('alice', { text: 'I love RxJS' });
