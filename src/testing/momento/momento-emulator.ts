@@ -162,7 +162,10 @@ export interface MomentoEmulator extends EmulatorControls<MomentoRpcName, GrpcSt
   readonly subscribeRequests: readonly MomentoEmulatedStream[];
   /** What happens inside the emulator, as it happens. */
   readonly events$: Observable<MomentoEmulatorEvent>;
-  /** Resolves once `condition()` holds (checked now and after every emulator event). */
+  /**
+   * Resolves once `condition()` holds, checked now and after every emulator event (so a condition on what a
+   * client received needs its own wait); rejects after `timeoutMs`.
+   */
   waitFor(condition: () => boolean, description?: string, timeoutMs?: number): Promise<void>;
   /** Cuts every connection and stops listening. Idempotent. */
   close(): Promise<void>;
