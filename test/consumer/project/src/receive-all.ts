@@ -16,12 +16,12 @@ emulators.mixi2.push(buildPostCreatedEvent({ text: 'hello from mixi2' }));
 
 const misskey = misskeyFromEnv({ env, closeDelay: 0 });
 const note = firstValueFrom(misskey.channel('localTimeline').pipe(filter((m) => m.type === 'note'), map((m) => m.body.text)));
-while (emulators.misskey.stats().channels < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+await emulators.misskey.waitFor(() => emulators.misskey.stats().channels === 1);
 emulators.misskey.createNote('alice', { text: 'hello from Misskey' });
 
 const topics = topicClientFromEnv({ env });
 const item = firstValueFrom(topicItems(topics, 'cache', 'topic').pipe(map((i) => i.value)));
-while (emulators.momento.stats().openStreams < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+await emulators.momento.waitFor(() => emulators.momento.stats().openStreams === 1);
 emulators.momento.publish('cache', 'topic', 'hello from Momento');
 
 const received = await Promise.all([post, note, item]);
