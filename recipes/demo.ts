@@ -3,7 +3,7 @@
  * credentials are in the environment, see recipes/README.md), feeds them synthetic traffic, and runs
  * recipes 1 (mixi2 mention reply), 3 (Misskey keyword reactions) and 5 (cross-network feed over Momento)
  * for `--duration` seconds (default 10), printing a status line per second and a summary at the end.
- * Halfway through it drops every emulator connection once, so the recovery shows in the reconnect
+ * Six seconds in (60 % of the run) it drops every emulator connection once, so the recovery shows in the reconnect
  * counters. Ctrl-C stops early with the summary. Exit status 0 unless a pipeline ended in error.
  *
  * Run: `npm start` or `npm start -- --duration 20`
@@ -27,7 +27,7 @@ export const DEMO_DURATION = 10;
 
 /**
  * The demo as `runRecipes` options: recipes 1, 3 and 5 on the three services, a drop of every
- * emulator connection halfway through `duration` seconds.
+ * emulator connection at 60 % of `duration` seconds.
  *
  * @example
  * ```ts
@@ -40,7 +40,7 @@ export function demoOptions(duration: number = DEMO_DURATION, env: Env = process
     title: 'streamrx demo: recipes 1 (mixi2 mention reply), 3 (Misskey keyword reactions), 5 (cross-network feed via Momento)',
     services: ['mixi2', 'misskey', 'momento'],
     duration,
-    dropHalfway: true,
+    dropMidRun: true,
     env,
     start: ({ mixi2, misskey, momento, momentoNames }) => [
       runMentionReply({ mixi2: mixi2! }, botUserId === undefined ? {} : { botUserId }),

@@ -18,8 +18,12 @@ export interface RunRecipesOptions {
   start(connections: Connections): RecipeRun[];
   /** Run time in seconds; `undefined` runs until Ctrl-C (or until every recipe has ended). @default undefined */
   duration?: number;
-  /** Drops every emulator's connections once, halfway through `duration`. @default false */
-  dropHalfway?: boolean;
+  /**
+   * Drops every emulator's connections once, at 60 % of `duration`: in the 10 s demo that is after the
+   * Momento SDK's first-stream deadline (5 s) and its resubscribe, so every source shows a real recovery.
+   * @default false
+   */
+  dropMidRun?: boolean;
   /** Synthetic traffic into the emulators; `false` for none. @default {} (every 250 ms) */
   traffic?: TrafficOptions | false;
   /** Where credentials are read. @default process.env */
@@ -44,7 +48,7 @@ export interface RecipesOutcome {
 /**
  * Runs recipes as a program: connects (real services where credentials are set, emulators otherwise),
  * feeds the emulators, prints a status line every second, optionally drops the emulators' connections
- * halfway, stops at the end of `duration`, on SIGINT or when every recipe has ended, prints a summary
+ * at 60 % of the run, stops at the end of `duration`, on SIGINT or when every recipe has ended, prints a summary
  * and releases everything.
  *
  * @example
@@ -90,12 +94,12 @@ export async function runRecipes(options: RunRecipesOptions): Promise<RecipesOut
   if (options.duration !== undefined) {
     timers.push(setTimeout(() => stopRequested('time is up'), options.duration * 1000));
     const emulated = links.filter((l) => !l.real).map((l) => l.source);
-    if (options.dropHalfway && emulated.length > 0) {
+    if (options.dropMidRun && emulated.length > 0) {
       timers.push(
         setTimeout(() => {
           write(`-- dropping every connection of the ${emulated.join(', ')} emulator${emulated.length === 1 ? '' : 's'} --`);
           connections.emulators.dropConnections();
-        }, (options.duration * 1000) / 2),
+        }, options.duration * 1000 * 0.6),
       );
     }
   }
