@@ -1,6 +1,6 @@
 import type { RetryBackoffOptions } from '../src/index.js';
-import { misskey } from '../src/misskey/index.js';
-import { clientCredentials, credentialsFor, mixi2Client } from '../src/mixi2/index.js';
+import { misskey, misskeyFromEnv } from '../src/misskey/index.js';
+import { clientCredentials, mixi2Client, mixi2ClientFromEnv } from '../src/mixi2/index.js';
 import { topicClientFromEnv } from '../src/momento/index.js';
 import { emulatorTopicClient, type MisskeyEmulator, type Mixi2Emulator, type MomentoEmulator } from '../src/testing/index.js';
 import { misskeySettings, mixi2Settings, momentoConfigured, momentoNames, type Env } from './environment.js';
@@ -136,14 +136,11 @@ export async function connectSources(services: readonly SourceName[], options: C
   const names = momentoNames(env);
 
   const links: Pick<Connections, 'mixi2' | 'misskey' | 'momento'> = {};
-  if (realMixi2) {
-    const { clientId, clientSecret, tokenUrl, ...addresses } = realMixi2;
-    // A loopback target is an emulator started elsewhere (`streamrx emulate`), which speaks plaintext.
-    const auth = clientCredentials({ clientId, clientSecret, ...(tokenUrl ? { tokenUrl } : {}) });
-    const transport = addresses.streamAddress === undefined ? {} : { credentials: credentialsFor(addresses.streamAddress) };
-    links.mixi2 = mixi2Link(mixi2Client({ auth, ...addresses, ...transport }), {}, true);
-  } else if (emulators.mixi2) links.mixi2 = mixi2LinkTo(emulators.mixi2, policies);
-  if (realMisskey) links.misskey = misskeyLink(misskey(realMisskey), true);
+  // A loopback address in the environment is an emulator started elsewhere (`streamrx emulate`): the
+  // FromEnv factories reach it in plaintext.
+  if (realMixi2) links.mixi2 = mixi2Link(mixi2ClientFromEnv({ env }), {}, true);
+  else if (emulators.mixi2) links.mixi2 = mixi2LinkTo(emulators.mixi2, policies);
+  if (realMisskey) links.misskey = misskeyLink(misskeyFromEnv({ env }), true);
   else if (emulators.misskey) links.misskey = misskeyLinkTo(emulators.misskey, policies);
   if (realMomento) links.momento = momentoLink(topicClientFromEnv({ env }), names.cacheName, { real: true });
   else if (emulators.momento) links.momento = momentoLinkTo(emulators.momento, names.cacheName, policies);

@@ -1,5 +1,7 @@
+import { envSetting, type EnvironmentVariables } from '../src/core/env-setting.js';
+
 /** Where settings come from: `process.env` or a test's record. */
-export type Env = Readonly<Record<string, string | undefined>>;
+export type Env = EnvironmentVariables;
 
 /**
  * The environment variables the recipes and the demo read. A service whose credentials are set is used
@@ -45,11 +47,6 @@ export const RECIPE_ENV = Object.freeze({
   momentoTopic: 'MOMENTO_TOPIC',
 });
 
-const value = (env: Env, name: string): string | undefined => {
-  const v = env[name]?.trim();
-  return v === '' ? undefined : v;
-};
-
 /** mixi2 credentials and addresses from the environment, or `undefined` when the credentials are not set. */
 export interface Mixi2Settings {
   clientId: string;
@@ -69,11 +66,11 @@ export interface Mixi2Settings {
  * ```
  */
 export function mixi2Settings(env: Env): Mixi2Settings | undefined {
-  const clientId = value(env, RECIPE_ENV.mixi2ClientId);
-  const clientSecret = value(env, RECIPE_ENV.mixi2ClientSecret);
+  const clientId = envSetting(env, RECIPE_ENV.mixi2ClientId);
+  const clientSecret = envSetting(env, RECIPE_ENV.mixi2ClientSecret);
   if (clientId === undefined || clientSecret === undefined) return undefined;
   const optional = (key: keyof Mixi2Settings, name: string): Partial<Mixi2Settings> => {
-    const v = value(env, name);
+    const v = envSetting(env, name);
     return v === undefined ? {} : { [key]: v };
   };
   return {
@@ -95,8 +92,8 @@ export function mixi2Settings(env: Env): Mixi2Settings | undefined {
  * ```
  */
 export function misskeySettings(env: Env): { origin: string; token: string } | undefined {
-  const origin = value(env, RECIPE_ENV.misskeyOrigin);
-  const token = value(env, RECIPE_ENV.misskeyToken);
+  const origin = envSetting(env, RECIPE_ENV.misskeyOrigin);
+  const token = envSetting(env, RECIPE_ENV.misskeyToken);
   return origin === undefined || token === undefined ? undefined : { origin, token };
 }
 
@@ -109,7 +106,7 @@ export function misskeySettings(env: Env): { origin: string; token: string } | u
  * ```
  */
 export function momentoConfigured(env: Env): boolean {
-  return value(env, RECIPE_ENV.momentoApiKey) !== undefined || value(env, RECIPE_ENV.momentoLocalEndpoint) !== undefined;
+  return envSetting(env, RECIPE_ENV.momentoApiKey) !== undefined || envSetting(env, RECIPE_ENV.momentoLocalEndpoint) !== undefined;
 }
 
 /**
@@ -121,7 +118,7 @@ export function momentoConfigured(env: Env): boolean {
  * ```
  */
 export function momentoNames(env: Env): { cacheName: string; topic: string } {
-  return { cacheName: value(env, RECIPE_ENV.momentoCache) ?? 'streamrx', topic: value(env, RECIPE_ENV.momentoTopic) ?? 'streamrx-feed' };
+  return { cacheName: envSetting(env, RECIPE_ENV.momentoCache) ?? 'streamrx', topic: envSetting(env, RECIPE_ENV.momentoTopic) ?? 'streamrx-feed' };
 }
 
 /**
@@ -133,5 +130,5 @@ export function momentoNames(env: Env): { cacheName: string; topic: string } {
  * ```
  */
 export function setting(env: Env, name: string): string | undefined {
-  return value(env, name);
+  return envSetting(env, name);
 }

@@ -1,3 +1,4 @@
+import { envSetting, type EnvironmentVariables } from '../core/env-setting.js';
 import { CredentialsError } from './cli-errors.js';
 import { misskeyChannels } from './misskey-channels.js';
 import type { ChannelName } from '../misskey/index.js';
@@ -10,7 +11,7 @@ import type { ChannelName } from '../misskey/index.js';
  * const env: Environment = { MISSKEY_ORIGIN: 'http://127.0.0.1:3000' };
  * ```
  */
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type Environment = EnvironmentVariables;
 
 /**
  * The variables that hold secrets: their values are redacted from every diagnostic.
@@ -76,8 +77,8 @@ export function secretsOf(env: Environment): string[] {
  * ```
  */
 export function mixi2SettingsFrom(env: Environment): Mixi2Settings {
-  const clientId = value(env, 'MIXI2_CLIENT_ID');
-  const clientSecret = value(env, 'MIXI2_CLIENT_SECRET');
+  const clientId = envSetting(env, 'MIXI2_CLIENT_ID');
+  const clientSecret = envSetting(env, 'MIXI2_CLIENT_SECRET');
   const missing = [clientId ? undefined : 'MIXI2_CLIENT_ID', clientSecret ? undefined : 'MIXI2_CLIENT_SECRET'].filter(Boolean);
   if (!clientId || !clientSecret) {
     throw new CredentialsError('mixi2', `missing credentials: set ${missing.join(' and ')} (optionally MIXI2_TOKEN_URL, MIXI2_STREAM_ADDRESS, MIXI2_API_ADDRESS), ${orEmulator}`);
@@ -85,10 +86,10 @@ export function mixi2SettingsFrom(env: Environment): Mixi2Settings {
   return {
     clientId,
     clientSecret,
-    tokenUrl: value(env, 'MIXI2_TOKEN_URL'),
-    streamAddress: value(env, 'MIXI2_STREAM_ADDRESS'),
-    apiAddress: value(env, 'MIXI2_API_ADDRESS'),
-    authKey: value(env, 'MIXI2_AUTH_KEY'),
+    tokenUrl: envSetting(env, 'MIXI2_TOKEN_URL'),
+    streamAddress: envSetting(env, 'MIXI2_STREAM_ADDRESS'),
+    apiAddress: envSetting(env, 'MIXI2_API_ADDRESS'),
+    authKey: envSetting(env, 'MIXI2_AUTH_KEY'),
   };
 }
 
@@ -102,8 +103,8 @@ export function mixi2SettingsFrom(env: Environment): Mixi2Settings {
  * ```
  */
 export function misskeySettingsFrom(env: Environment, channel: ChannelName): MisskeySettings {
-  const origin = value(env, 'MISSKEY_ORIGIN');
-  const token = value(env, 'MISSKEY_TOKEN');
+  const origin = envSetting(env, 'MISSKEY_ORIGIN');
+  const token = envSetting(env, 'MISSKEY_TOKEN');
   const tokenNeeded = misskeyChannels[channel].needsToken;
   if (!origin) {
     throw new CredentialsError('misskey', `missing credentials: set MISSKEY_ORIGIN${tokenNeeded ? ' and MISSKEY_TOKEN' : ' (and MISSKEY_TOKEN for personal channels)'}, ${orEmulator}`);
@@ -123,14 +124,9 @@ export function misskeySettingsFrom(env: Environment, channel: ChannelName): Mis
  * ```
  */
 export function requireMomentoCredentials(env: Environment): void {
-  if (value(env, 'MOMENTO_LOCAL_ENDPOINT') || value(env, 'MOMENTO_API_KEY')) return;
+  if (envSetting(env, 'MOMENTO_LOCAL_ENDPOINT') || envSetting(env, 'MOMENTO_API_KEY')) return;
   throw new CredentialsError(
     'momento',
     `missing credentials: set MOMENTO_API_KEY (and MOMENTO_ENDPOINT for a v2 key), or MOMENTO_LOCAL_ENDPOINT=host:port for a local server, ${orEmulator}`,
   );
-}
-
-function value(env: Environment, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  return raw ? raw : undefined;
 }

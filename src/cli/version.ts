@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The version of the installed streamrx package, read from the nearest `package.json` named `streamrx`
- * above this file (the same from `src/cli` under tsx and from `dist/src/cli` once built).
+ * above this file (the same from `src/cli` under tsx and from `dist/cli` once built).
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
 import { CacheClient, Configurations, DefaultMomentoLoggerFactory, DefaultMomentoLoggerLevel, type CacheConfiguration, type MomentoLoggerFactory } from '@gomomento/sdk';
+import type { EnvironmentVariables } from '../core/env-setting.js';
 import { momentoCredentialsFromEnv } from './momento-credentials-from-env.js';
 
 /**
@@ -11,7 +12,7 @@ import { momentoCredentialsFromEnv } from './momento-credentials-from-env.js';
  */
 export interface CacheClientFromEnvOptions {
   /** Where the variables are read. @default process.env */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: EnvironmentVariables;
   /** Where the SDK logs. @default the SDK's console logger at WARN level */
   loggerFactory?: MomentoLoggerFactory;
   /** The SDK configuration. @default Configurations.InRegion.Default.latest(loggerFactory) */

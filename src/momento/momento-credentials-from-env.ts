@@ -1,4 +1,5 @@
 import { CredentialProvider, MomentoLocalProvider } from '@gomomento/sdk';
+import { envSetting, type EnvironmentVariables } from '../core/env-setting.js';
 import { InvalidArgumentError } from '../core/errors.js';
 
 /**
@@ -12,12 +13,12 @@ import { InvalidArgumentError } from '../core/errors.js';
  * new CacheClient({ credentialProvider: momentoCredentialsFromEnv(process.env), configuration, defaultTtlSeconds: 60 });
  * ```
  */
-export function momentoCredentialsFromEnv(env: Readonly<Record<string, string | undefined>>): CredentialProvider {
-  const local = env.MOMENTO_LOCAL_ENDPOINT?.trim();
+export function momentoCredentialsFromEnv(env: EnvironmentVariables): CredentialProvider {
+  const local = envSetting(env, 'MOMENTO_LOCAL_ENDPOINT');
   if (local) return localProvider(local);
-  const apiKey = env.MOMENTO_API_KEY?.trim();
+  const apiKey = envSetting(env, 'MOMENTO_API_KEY');
   if (!apiKey) throw new InvalidArgumentError('MOMENTO_API_KEY is not set (or set MOMENTO_LOCAL_ENDPOINT=host:port)');
-  const endpoint = env.MOMENTO_ENDPOINT?.trim();
+  const endpoint = envSetting(env, 'MOMENTO_ENDPOINT');
   try {
     return endpoint ? CredentialProvider.fromApiKeyV2({ apiKey, endpoint }) : CredentialProvider.fromString({ apiKey });
   } catch {

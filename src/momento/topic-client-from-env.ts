@@ -6,6 +6,7 @@ import {
   type MomentoLoggerFactory,
   type TopicConfiguration,
 } from '@gomomento/sdk';
+import type { EnvironmentVariables } from '../core/env-setting.js';
 import { momentoCredentialsFromEnv } from './momento-credentials-from-env.js';
 
 /**
@@ -18,7 +19,7 @@ import { momentoCredentialsFromEnv } from './momento-credentials-from-env.js';
  */
 export interface TopicClientFromEnvOptions {
   /** Where the variables are read. @default process.env */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: EnvironmentVariables;
   /** Where the SDK logs. @default the SDK's console logger at WARN level */
   loggerFactory?: MomentoLoggerFactory;
   /** The SDK configuration. @default TopicConfigurations.Default.latest(loggerFactory) */

@@ -63,7 +63,7 @@ function tryLock(lock: string): boolean {
 
 /**
  * Makes sure the `streamrx` entry exists transpiled to plain JavaScript, like the package's
- * `dist/src/cli/main.js`, and resolves with its path: `src/` is transpiled file by file (TypeScript's
+ * `dist/cli/main.js`, and resolves with its path: `src/` is transpiled file by file (TypeScript's
  * `transpileModule`, the per-file transform tsx applies too) into
  * `node_modules/.cache/streamrx-cli-test/<fingerprint>/`, once per change of the sources and by one test
  * worker at a time (the others wait for it), so each spawned command starts with plain `node` instead of

@@ -1,16 +1,9 @@
 import { builtinModules } from 'node:module';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { filesUnder } from './files-under.js';
 
 const specifier = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return filesUnder(path);
-    return /\.(js|d\.ts)$/.test(entry.name) ? [path] : [];
-  });
-}
 
 function packageOf(bare: string): string {
   const parts = bare.split('/');
@@ -34,7 +27,7 @@ export function undeclaredImports(installed: string): string[] {
   };
   const declared = new Set([manifest.name, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
   const problems: string[] = [];
-  for (const file of filesUnder(join(installed, 'dist'))) {
+  for (const file of filesUnder(join(installed, 'dist'), /\.(js|d\.ts)$/)) {
     for (const [, imported = ''] of withoutComments(readFileSync(file, 'utf8')).matchAll(specifier)) {
       if (imported.startsWith('.') || isBuiltin(imported)) continue;
       if (!declared.has(packageOf(imported))) problems.push(`${relative(installed, file)} imports ${imported}, which the package does not declare`);

@@ -5,10 +5,6 @@ import { misskeyFromEnv } from '../../src/misskey/index.js';
 import { mixi2ClientFromEnv } from '../../src/mixi2/index.js';
 import { buildPostCreatedEvent, emulatorEnvironment, startEmulators, type Emulators } from '../../src/testing/index.js';
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
-}
-
 describe('clients from the environment', () => {
   let emulators: Emulators | undefined;
   afterEach(async () => {
@@ -42,7 +38,7 @@ describe('clients from the environment', () => {
 
     const client = misskeyFromEnv({ env, closeDelay: 0 });
     const note = firstValueFrom(client.channel('localTimeline').pipe(filter((m) => m.type === 'note')));
-    await until(() => emulators!.misskey.stats().channels === 1);
+    await emulators.misskey.waitFor(() => emulators!.misskey.stats().channels === 1, 'the channel connected');
     const created = await firstValueFrom(client.api('notes/create', { text: 'from env' }));
     expect((await note).body.id).toBe(created.createdNote.id);
   });

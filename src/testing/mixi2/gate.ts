@@ -1,9 +1,9 @@
 import { Metadata, status as Status, type StatusObject } from '@grpc/grpc-js';
+import { ScriptedAnswers } from '../scripted-answers.js';
+import { bearerOf, type TokenIssuer } from './token-issuer.js';
 
 /** A gRPC status answer of an emulated call. */
 export type ServerStatusResponse = Partial<StatusObject>;
-import { ScriptedAnswers } from '../scripted-answers.js';
-import { bearerOf, type TokenIssuer } from './token-issuer.js';
 
 /**
  * One API call as the emulator received it.
