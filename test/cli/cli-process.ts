@@ -118,14 +118,26 @@ export async function killLeftovers(): Promise<number> {
   return left.length;
 }
 
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+/**
+ * A port on 127.0.0.1 that nothing listens on, drawn below the kernel's ephemeral range
+ * (32768 and up here): `listen(0)` and outgoing connections in parallel tests never take it,
+ * so it stays free for the process under test to bind, or closed for it to be refused.
+ */
 export async function closedPort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await canListen(port)) return port;
+  }
+}
+
+async function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return listening;
 }
 
 /** Parses every line as JSON (throws on a line that is not one JSON object). */
