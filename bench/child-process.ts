@@ -15,7 +15,12 @@ export function isBenchChild(flag: string): boolean {
  */
 export function serveBenchChild<Request>(handle: (request: Request) => unknown, close: () => unknown = () => undefined): void {
   process.on('message', (message: { id: number; request: Request }) => {
-    void Promise.resolve(handle(message.request)).then((result) => process.send?.({ id: message.id, result }));
+    Promise.resolve()
+      .then(() => handle(message.request))
+      .then(
+        (result) => process.send?.({ id: message.id, result }),
+        (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+      );
   });
   process.on('disconnect', () => void Promise.resolve(close()).then(() => process.exit(0)));
 }
@@ -24,7 +29,7 @@ export function serveBenchChild<Request>(handle: (request: Request) => unknown, 
 export class BenchChild<Request> {
   private child: ChildProcess | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, (result: unknown) => void>();
+  private readonly waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
 
   /** `moduleUrl` is the bench file's `import.meta.url`; `flag` the variable that makes it serve as a child. */
   constructor(
@@ -38,19 +43,29 @@ export class BenchChild<Request> {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    child.on('message', (reply: { id: number; result: unknown }) => {
-      this.waiting.get(reply.id)?.(reply.result);
+    child.on('message', (reply: { id: number; result?: unknown; error?: string }) => {
+      const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
+      if (reply.error === undefined) waiter?.resolve(reply.result);
+      else waiter?.reject(new Error(`bench child: ${reply.error}`));
     });
+    child.on('exit', (code, signal) => this.failAll(new Error(`bench child exited (${signal ?? `code ${code}`})`)));
     this.child = child;
   }
 
   call<Result = unknown>(request: Request): Promise<Result> {
     const id = this.nextId++;
-    return new Promise<Result>((resolve) => {
-      this.waiting.set(id, resolve as (result: unknown) => void);
-      this.child?.send({ id, request });
+    return new Promise<Result>((resolve, reject) => {
+      if (!this.child?.connected) return reject(new Error('bench child is not running'));
+      this.waiting.set(id, { resolve: resolve as (result: unknown) => void, reject });
+      this.child.send({ id, request });
     });
+  }
+
+  /** Rejects every call still waiting: the child is gone and will not answer. */
+  private failAll(error: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
   }
 
   stop(): void {

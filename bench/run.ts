@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
+import { describeFailure } from './failure-guard.js';
 import { runComparison, type Comparison, type ComparisonResult } from './harness.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -20,7 +21,7 @@ async function loadComparisons(): Promise<Comparison[]> {
 const figure = (n: number): string => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(3));
 
 function row(r: ComparisonResult): string {
-  const verdict = r.met === null ? 'reported' : r.met ? 'met' : 'NOT MET';
+  const verdict = r.failure !== undefined ? `FAILED: ${r.failure}` : r.met === null ? 'reported' : r.met ? 'met' : 'NOT MET';
   return [r.name, r.unit, figure(r.baseline), figure(r.subject), r.ratio.toFixed(3),
     `${r.min.toFixed(3)}–${r.max.toFixed(3)}`, r.goal ?? '', verdict].join(' | ');
 }
@@ -41,6 +42,11 @@ async function mergedWithEarlier(results: ComparisonResult[], known: ReadonlySet
   return merged;
 }
 
+// A failure that outlives its comparison (a timed-out run rejecting later) is logged, never fatal.
+for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
+  process.on(event, (reason: unknown) => console.error(`late failure outside any comparison: ${describeFailure(reason)}`));
+}
+
 const allComparisons = await loadComparisons();
 const comparisons = allComparisons.filter((c) => c.name.includes(filter));
 if (comparisons.length === 0) {
@@ -50,13 +56,17 @@ if (comparisons.length === 0) {
 console.log(`${comparisons.length} comparison(s), ${rounds} rounds each (more where a comparison asks), interleaved\n`);
 console.log('name | unit | baseline | streamrx | ratio (median) | min–max | goal | verdict');
 console.log('--- | --- | --- | --- | --- | --- | --- | ---');
+const known = new Set(allComparisons.map((c) => c.name));
 const results: ComparisonResult[] = [];
 for (const comparison of comparisons) {
   const result = await runComparison(comparison, rounds);
   results.push(result);
   console.log(row(result));
   if (result.note) console.log(`  ${result.note}`);
+  // written after every comparison, so a run stopped midway keeps what it measured
+  await writeFile(resultsFile, `${JSON.stringify(await mergedWithEarlier(results, known), null, 2)}\n`);
 }
-const merged = await mergedWithEarlier(results, new Set(allComparisons.map((c) => c.name)));
-await writeFile(resultsFile, `${JSON.stringify(merged, null, 2)}\n`);
 console.log(`\nwritten: bench/results.json`);
+if (results.some((r) => r.failure !== undefined)) process.exitCode = 1;
+// Children or sockets a failed comparison left behind must not keep the process alive.
+process.exit();

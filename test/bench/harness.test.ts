@@ -39,16 +39,48 @@ describe('bench harness', () => {
     expect(result).toMatchObject({ min: 0.45, max: 3, rounds: 3, met: true });
   });
 
-  it('runs at least the rounds a comparison asks for, and tears down after a failing round', async () => {
-    let tornDown = false;
+  it('runs at least the rounds a comparison asks for', async () => {
     const result = await runComparison(fixed(Array(15).fill(1), Array(15).fill(2), { rounds: 7 }), 3);
     expect(result.rounds).toBe(7);
     expect(result.ratios).toHaveLength(7);
-    const failing = fixed([1], [1], { teardown: async () => void (tornDown = true) });
+    expect(result.failure).toBeUndefined();
+  });
+
+  it('turns a throwing comparison into a failed row with its reason, after its teardown', async () => {
+    let tornDown = false;
+    let subjectRuns = 0;
+    const failing = fixed(Array(9).fill(1), [], { goal: '>= 0.5', teardown: async () => void (tornDown = true) });
     failing.subject = async () => {
-      throw new Error('variant failed');
+      if (++subjectRuns === 3) throw new Error('variant failed');
+      return 1;
     };
-    await expect(runComparison(failing, 1)).rejects.toThrow('variant failed');
+    const result = await runComparison(failing, 3);
     expect(tornDown).toBe(true);
+    expect(result.met).toBe(false);
+    expect(result.failure).toBe('second subject run of round 1 failed: Error: variant failed');
+    expect(result.ratios).toEqual([]);
+  });
+
+  it('fails a stalled run after the step time limit and keeps the rounds before it', async () => {
+    let baselineRuns = 0;
+    const stalling = fixed([], [1, 1, 1, 1, 1, 1, 1, 1]);
+    stalling.baseline = () => (++baselineRuns === 4 ? new Promise<number>(() => undefined) : Promise.resolve(1));
+    const result = await runComparison(stalling, 3, { stepTimeoutMs: 20 });
+    expect(result.failure).toBe('baseline run of round 2 gave no result within 20 ms');
+    expect(result).toMatchObject({ met: false, ratios: [1] });
+  });
+
+  it('attributes an unhandled rejection to the comparison it happened in, and the process goes on', async () => {
+    const leaky = fixed([1, 1, 1, 1], [1, 1, 1, 1]);
+    leaky.subject = async () => {
+      void Promise.reject(new Error('forgotten promise'));
+      // the run itself never ends: only the stray rejection can end it
+      return new Promise<number>(() => undefined);
+    };
+    const result = await runComparison(leaky, 1, { stepTimeoutMs: 60_000 });
+    expect(result.failure).toBe('warm-up subject run failed: Error: unhandled Error: forgotten promise');
+    const next = await runComparison(fixed([2, 2, 2, 2], [2, 2, 2, 2], { goal: '>= 1' }), 1);
+    expect(next).toMatchObject({ met: true, ratio: 1 });
+    expect(process.listenerCount('unhandledRejection')).toBeGreaterThan(0);
   });
 });
