@@ -11,7 +11,9 @@ export type StreamRxErrorCode =
   | 'REQUEST_TIMEOUT'
   | 'API'
   | 'CHANNEL_REJECTED'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'RATE_LIMIT_QUEUE_FULL'
+  | 'CURSOR_STORE';
 
 /** Options shared by every streamrx error constructor. */
 export interface StreamRxErrorOptions {
@@ -242,6 +244,28 @@ export class InvalidArgumentError extends StreamRxError {
   override readonly name = 'InvalidArgumentError';
   constructor(message: string, options?: StreamRxErrorOptions) {
     super('INVALID_ARGUMENT', message, false, options);
+  }
+}
+
+/**
+ * More calls or values wait for their rate limit than the queue holds (`maxQueued` of {@link rateLimit} or
+ * {@link RateGovernor}): the work arrives faster than the limit lets it out. Not retryable: a retry would
+ * only add to the queue that is full; shed load or raise `maxQueued` instead.
+ *
+ * @example
+ * ```ts
+ * throw new RateLimitQueueFullError(10_000);
+ * ```
+ */
+export class RateLimitQueueFullError extends StreamRxError {
+  /** The class name, for logs and `instanceof`-free checks. */
+  override readonly name = 'RateLimitQueueFullError';
+  constructor(
+    /** How many were allowed to wait. */
+    readonly maxQueued: number,
+    options?: StreamRxErrorOptions,
+  ) {
+    super('RATE_LIMIT_QUEUE_FULL', `rate-limit queue is full: ${maxQueued} already waiting`, false, options);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   PermissionError,
   ProtocolError,
   RateLimitError,
+  RateLimitQueueFullError,
   RequestTimeoutError,
   StreamRxError,
   isTerminal,
@@ -27,6 +28,7 @@ describe('errors', () => {
     [new ApiError('api', { code: 'X' }), 'API', false],
     [new ChannelRejectedError('main', 5), 'CHANNEL_REJECTED', false],
     [new InvalidArgumentError('bad'), 'INVALID_ARGUMENT', false],
+    [new RateLimitQueueFullError(10), 'RATE_LIMIT_QUEUE_FULL', false],
   ] as const;
 
   it.each(all)('%s has a stable code and retryable flag', (error, code, retryable) => {
