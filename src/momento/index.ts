@@ -32,3 +32,5 @@ export { encodeFanOutEnvelope, decodeFanOutEnvelope, FAN_OUT_ENVELOPE_VERSION } 
 export type { FanOutEnvelope } from './fan-out-envelope.js';
 export { dedupeAcross } from './dedupe-across.js';
 export type { DedupeAcrossOptions, CacheSetIfAbsentClient } from './dedupe-across.js';
+export { momentoCursorStore } from './momento-cursor-store.js';
+export type { MomentoCursorStoreOptions, CursorCacheClient } from './momento-cursor-store.js';

@@ -1,0 +1,158 @@
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CursorStoreError } from './cursor-store-error.js';
+import { checkCursorKey, positionText, type CursorStore } from './cursor-store.js';
+
+const FORMAT = 'streamrx-cursors';
+const VERSION = 1;
+
+/**
+ * A {@link CursorStore} in one JSON file, the embedded default for a single process. Every position lives
+ * in memory and the file is replaced atomically: written to a temporary file next to it, flushed to disk
+ * (`fsync`), renamed over the old one, and the directory flushed. A process killed at any instant leaves
+ * either the old file or the new one, never a torn one, and a write whose promise resolved is on disk.
+ *
+ * Writes are coalesced (group commit): while one replacement is being written, every position written
+ * meanwhile waits for the next one, so a burst of writes costs one or two `fsync`s, not one per write.
+ * One process per file: two processes writing the same file overwrite each other's keys.
+ *
+ * @param path - the cursor file; created on the first write, its directory must exist.
+ * @example
+ * ```ts
+ * const store = fileCursorStore('./cursors.json');
+ * const last = await store.read<string>('misskey:mentions');
+ * await store.write('misskey:mentions', 'a1b2c3');
+ * await store.close();
+ * ```
+ */
+export function fileCursorStore(path: string): Required<CursorStore> & { readonly flushes: number } {
+  if (typeof path !== 'string' || path === '') throw new CursorStoreError('fileCursorStore: path must be a non-empty string', false);
+  return new FileCursorStore(resolve(path));
+}
+
+class FileCursorStore implements CursorStore {
+  private loaded: Promise<Map<string, string>> | undefined;
+  private nextFlush: Promise<void> | undefined;
+  private lastFlush: Promise<void> = Promise.resolve();
+  private temporaryCount = 0;
+  /** Replacements written so far (one `fsync` of the file each). */
+  flushes = 0;
+
+  constructor(private readonly path: string) {}
+
+  async read<P>(key: string): Promise<P | undefined> {
+    checkCursorKey(key);
+    const text = (await this.positions()).get(key);
+    return text === undefined ? undefined : (JSON.parse(text) as P);
+  }
+
+  async write(key: string, position: unknown): Promise<void> {
+    checkCursorKey(key);
+    const text = positionText(position);
+    (await this.positions()).set(key, text);
+    return this.flush();
+  }
+
+  async compareAndSet(key: string, expected: unknown, next: unknown): Promise<boolean> {
+    checkCursorKey(key);
+    const text = positionText(next);
+    const positions = await this.positions();
+    const current = positions.get(key);
+    if (expected === undefined ? current !== undefined : current !== positionText(expected)) return false;
+    positions.set(key, text);
+    await this.flush();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await (this.nextFlush ?? this.lastFlush).catch(() => undefined);
+  }
+
+  private positions(): Promise<Map<string, string>> {
+    this.loaded ??= this.load();
+    return this.loaded;
+  }
+
+  /** The flush that will carry every change made so far: the one not started yet, or a new one after the running one. */
+  private flush(): Promise<void> {
+    if (this.nextFlush) return this.nextFlush;
+    const next = this.lastFlush
+      .catch(() => undefined)
+      .then(() => {
+        this.nextFlush = undefined;
+        return this.replaceFile();
+      });
+    this.nextFlush = next;
+    this.lastFlush = next;
+    return next;
+  }
+
+  private async replaceFile(): Promise<void> {
+    const positions = await this.positions();
+    const entries = [...positions].map(([key, text]) => `${JSON.stringify(key)}:${text}`);
+    const content = `{"format":"${FORMAT}","version":${VERSION},"positions":{${entries.join(',')}}}\n`;
+    const temporary = `${this.path}.${process.pid}.${++this.temporaryCount}.tmp`;
+    try {
+      const file = await open(temporary, 'w');
+      try {
+        await file.writeFile(content);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, this.path);
+      await syncDirectory(dirname(this.path));
+      this.flushes += 1;
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw new CursorStoreError(`cannot write the cursor file ${this.path}`, true, { cause: error });
+    }
+  }
+
+  private async load(): Promise<Map<string, string>> {
+    await removeLeftovers(this.path);
+    let content: string;
+    try {
+      content = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      throw new CursorStoreError(`cannot read the cursor file ${this.path}`, true, { cause: error });
+    }
+    return parseCursorFile(content, this.path);
+  }
+}
+
+function parseCursorFile(content: string, path: string): Map<string, string> {
+  let parsed: { format?: unknown; version?: unknown; positions?: unknown };
+  try {
+    parsed = JSON.parse(content) as typeof parsed;
+  } catch (error) {
+    throw new CursorStoreError(`${path} is not a cursor file (not JSON)`, false, { cause: error });
+  }
+  const { format, version, positions } = parsed ?? {};
+  if (format !== FORMAT || version !== VERSION || typeof positions !== 'object' || positions === null) {
+    throw new CursorStoreError(`${path} is not a version ${VERSION} cursor file`, false);
+  }
+  return new Map(Object.entries(positions).map(([key, value]) => [key, JSON.stringify(value)]));
+}
+
+/** Temporary files of processes killed while writing: never renamed, so never read. */
+async function removeLeftovers(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  const leftovers = names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
+  await Promise.all(leftovers.map((name) => unlink(join(dirname(path), name)).catch(() => undefined)));
+}
+
+/** Makes the rename durable; some platforms cannot open a directory for it and keep renames durable anyway. */
+async function syncDirectory(directory: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(directory, 'r');
+    await handle.sync();
+  } catch {
+    // EISDIR/EPERM on platforms without directory fsync.
+  } finally {
+    await handle?.close();
+  }
+}

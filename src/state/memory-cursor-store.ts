@@ -1,0 +1,40 @@
+import { checkCursorKey, positionText, type CursorStore } from './cursor-store.js';
+
+/**
+ * A {@link CursorStore} in memory: nothing survives the process. For tests, marble diagrams and pipelines
+ * that only need commits inside one run. Positions are copied (stored as JSON), like every other store.
+ *
+ * @example
+ * ```ts
+ * const store = memoryCursorStore();
+ * await store.write('k', 7);
+ * await store.read('k'); // 7
+ * ```
+ */
+export function memoryCursorStore(): Omit<Required<CursorStore>, 'close'> & { readonly writes: number } {
+  const positions = new Map<string, string>();
+  let writes = 0;
+  const read = <P>(key: string): Promise<P | undefined> => {
+    const text = positions.get(checkCursorKey(key));
+    return Promise.resolve(text === undefined ? undefined : (JSON.parse(text) as P));
+  };
+  const write = (key: string, position: unknown): Promise<void> => {
+    positions.set(checkCursorKey(key), positionText(position));
+    writes += 1;
+    return Promise.resolve();
+  };
+  const compareAndSet = (key: string, expected: unknown, next: unknown): Promise<boolean> => {
+    const current = positions.get(checkCursorKey(key));
+    const matches = expected === undefined ? current === undefined : current === positionText(expected);
+    if (!matches) return Promise.resolve(false);
+    return write(key, next).then(() => true);
+  };
+  return {
+    read,
+    write,
+    compareAndSet,
+    get writes() {
+      return writes;
+    },
+  };
+}

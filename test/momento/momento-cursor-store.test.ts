@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthenticationError, CursorStoreError } from '../../src/index.js';
+import { momentoCursorStore } from '../../src/momento/index.js';
+import { emulatorCacheClient, startMomentoEmulator, type MomentoEmulator } from '../../src/testing/index.js';
+
+describe('momentoCursorStore on the emulator with the real CacheClient', () => {
+  let emulator: MomentoEmulator | undefined;
+  afterEach(async () => {
+    await emulator?.close();
+    emulator = undefined;
+  });
+
+  it('writes, reads back from another client, and compares and sets', async () => {
+    emulator = await startMomentoEmulator();
+    const cacheA = emulatorCacheClient(emulator);
+    const cacheB = emulatorCacheClient(emulator);
+    const a = momentoCursorStore(cacheA, 'cache');
+    const b = momentoCursorStore(cacheB, 'cache');
+    expect(await a.read('w0')).toBeUndefined();
+    await a.write('w0', { sequenceNumber: 41, sequencePage: 2 });
+    expect(await b.read('w0')).toEqual({ sequenceNumber: 41, sequencePage: 2 });
+    expect(await b.compareAndSet('w0', { sequenceNumber: 40, sequencePage: 2 }, { sequenceNumber: 50, sequencePage: 2 })).toBe(false);
+    expect(await b.compareAndSet('w0', { sequenceNumber: 41, sequencePage: 2 }, { sequenceNumber: 50, sequencePage: 2 })).toBe(true);
+    expect(await a.compareAndSet('new', undefined, 1)).toBe(true);
+    expect(await a.compareAndSet('new', undefined, 2)).toBe(false);
+    expect(emulator.cache.keys('cache').sort()).toEqual(['streamrx:cursor:new', 'streamrx:cursor:w0']);
+    cacheA.close();
+    cacheB.close();
+  });
+
+  it('coalesces writes of one key: the newest position wins, fewer calls than writes', async () => {
+    emulator = await startMomentoEmulator();
+    const cache = emulatorCacheClient(emulator);
+    const store = momentoCursorStore(cache, 'cache');
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.write('k', i)));
+    expect(await store.read('k')).toBe(49);
+    expect(emulator.cache.stats.calls.set).toBeLessThan(50);
+    cache.close();
+  });
+
+  it('fails with a CursorStoreError caused by the typed error', async () => {
+    emulator = await startMomentoEmulator();
+    const cache = emulatorCacheClient(emulator);
+    emulator.rejectCredentials();
+    const error = await momentoCursorStore(cache, 'cache').write('k', 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CursorStoreError);
+    expect((error as CursorStoreError).cause).toBeInstanceOf(AuthenticationError);
+    cache.close();
+  });
+});
