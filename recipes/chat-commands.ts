@@ -5,9 +5,9 @@
  * Run: `npx tsx recipes/chat-commands.ts [--duration <seconds>]`
  * @module
  */
-import { catchError, filter, map, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { catchError, concatMap, filter, map, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { match, P } from 'ts-pattern';
-import { retryBackoff, type RetryBackoffOptions } from '../src/index.js';
+import { RateGovernor, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import {
   isChatMessageReceived,
   type ChatMessage,
@@ -19,7 +19,6 @@ import { RECIPE_ENV, setting, type Env } from './environment.js';
 import { Meter } from './meter.js';
 import type { Mixi2Link } from './mixi2-link.js';
 import { effectRetry } from './effect-retry.js';
-import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
 import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
@@ -131,6 +130,8 @@ export interface ChatCommandOptions {
 export function chatCommandHandler(options: ChatCommandOptions): OperatorFunction<Event, CommandOutcome> {
   const { sendChatMessage, context = { now: Date.now, random: Math.random }, botUserId, limit = 20, window = 60_000, scheduler } = options;
   const retry = effectRetry(options.retry, scheduler);
+  // Answers in order, each counted when it really starts (see mentionReplyHandler).
+  const governor = new RateGovernor({ rules: () => [{ limit, window }], ...(scheduler ? { scheduler } : {}) });
   const answer = ({ message, command, text }: { message: ChatMessage; command: ChatCommand; text: string }): Observable<CommandOutcome> =>
     sendChatMessage({ roomId: message.roomId, text }).pipe(
       retryBackoff(retry),
@@ -147,7 +148,7 @@ export function chatCommandHandler(options: ChatCommandOptions): OperatorFunctio
         return { message, command, text: answerCommand(command, context) };
       }),
       filter((routed): routed is { message: ChatMessage; command: ChatCommand; text: string } => routed.text !== undefined),
-      concatMapWithinLimit(answer, { limit, window, ...(scheduler ? { scheduler } : {}) }),
+      concatMap((routed) => governor.schedule('SendChatMessage', answer(routed))),
     );
 }
 

@@ -5,14 +5,13 @@
  * Run: `npx tsx recipes/keyword-reactions.ts [--duration <seconds>]`
  * @module
  */
-import { catchError, connect, defer, filter, map, merge, of, switchMap, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { dedupeBy, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
+import { catchError, concatMap, connect, defer, filter, map, merge, of, switchMap, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { dedupeBy, RateGovernor, retryBackoff, type RateRule, type RetryBackoffOptions } from '../src/index.js';
 import type { ChannelMessage, Note } from '../src/misskey/index.js';
 import type { Env } from './environment.js';
 import { Meter } from './meter.js';
 import type { MisskeyLink } from './misskey-link.js';
 import { effectRetry } from './effect-retry.js';
-import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
 import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
@@ -96,6 +95,9 @@ type Match = { note: Note; rule: KeywordRule };
 export function keywordReactionHandler(options: KeywordReactionOptions): OperatorFunction<ChannelMessage<'homeTimeline'>, ReactionOutcome> {
   const { react, rules = defaultKeywordRules, myUserId, limit = 10, window = 60_000, minInterval = 1000, maxPending = 100, scheduler } = options;
   const retry = effectRetry(options.retry, scheduler);
+  // One reaction after the other, each counted when it really starts; minInterval is a rule of 1 per minInterval.
+  const rateRules: RateRule[] = [{ limit, window }, ...(minInterval > 0 ? [{ limit: 1, window: minInterval }] : [])];
+  const governor = new RateGovernor({ rules: () => rateRules, ...(scheduler ? { scheduler } : {}) });
   const reactTo = ({ note, rule }: Match): Observable<ReactionOutcome> =>
     react(note.id, rule.reaction).pipe(
       retryBackoff(retry),
@@ -121,7 +123,7 @@ export function keywordReactionHandler(options: KeywordReactionOptions): Operato
             ),
             matches.pipe(
               filter((m) => m.admitted),
-              concatMapWithinLimit(reactTo, { limit, window, minInterval, ...(scheduler ? { scheduler } : {}) }),
+              concatMap((m) => governor.schedule('notes/reactions/create', reactTo(m))),
               tap(() => (pending -= 1)),
             ),
           ),

@@ -6,8 +6,8 @@
  * Run: `npx tsx recipes/mention-reply.ts [--duration <seconds>]`
  * @module
  */
-import { catchError, filter, map, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { dedupeBy, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
+import { catchError, concatMap, filter, map, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { dedupeBy, RateGovernor, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import {
   EventReason,
   isPostCreated,
@@ -21,7 +21,6 @@ import type { Mixi2Link } from './mixi2-link.js';
 import type { CreatePostArgs } from './api-requests.js';
 import { Meter } from './meter.js';
 import { effectRetry } from './effect-retry.js';
-import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
 import { RECIPE_ENV, setting, type Env } from './environment.js';
 import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
@@ -86,6 +85,9 @@ const postOf = (event: Mixi2EventOf<'postCreatedEvent'>): Post => event.body.val
 export function mentionReplyHandler(options: MentionReplyOptions): OperatorFunction<Event, ReplyOutcome> {
   const { createPost, compose = defaultReply, botUserId, limit = 20, window = 60_000, remember = 10_000, scheduler } = options;
   const retry = effectRetry(options.retry, scheduler);
+  // One reply after the other, each counted when it really starts: concatMap + a governor, not rateLimit +
+  // concatMap, which counts a value when it is let through and so lets replies queued behind a slow one bunch up.
+  const governor = new RateGovernor({ rules: () => [{ limit, window }], ...(scheduler ? { scheduler } : {}) });
   const reply = (event: Mixi2EventOf<'postCreatedEvent'>): Observable<ReplyOutcome> => {
     const post = postOf(event);
     const text = compose(post, event.body.value.issuer);
@@ -101,7 +103,7 @@ export function mentionReplyHandler(options: MentionReplyOptions): OperatorFunct
       filter(isMention),
       filter((event) => botUserId === undefined || postOf(event).creatorId !== botUserId),
       dedupeBy((event) => postOf(event).postId, { capacity: remember }),
-      concatMapWithinLimit(reply, { limit, window, ...(scheduler ? { scheduler } : {}) }),
+      concatMap((event) => governor.schedule('CreatePost', reply(event))),
     );
 }
 

@@ -6,9 +6,9 @@
  * Run: `npx tsx recipes/webhook-receiver.ts [--duration <seconds>]`
  * @module
  */
-import { catchError, map, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { catchError, map, mergeMap, of, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { match } from 'ts-pattern';
-import { dedupeBy, InvalidArgumentError, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
+import { dedupeBy, InvalidArgumentError, rateLimit, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import {
   EventReason,
   mixi2Webhook,
@@ -24,7 +24,6 @@ import { Meter } from './meter.js';
 import { defaultReply } from './mention-reply.js';
 import type { Mixi2Link } from './mixi2-link.js';
 import { effectRetry } from './effect-retry.js';
-import { concatMapWithinLimit } from './rate-limit.js';
 import { startRecipeRun, type RecipeRun } from './recipe-run.js';
 import { isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
@@ -61,7 +60,8 @@ export interface WebhookEventOptions {
 /**
  * The handler: verified webhook events in, outcomes out. Drops redeliveries by `event_id`, routes each
  * event with ts-pattern (mention → reply, chat → command answer, member/plugin change → noted, anything
- * else ignored) and runs the API calls in order within the rate limit; a failing call is reported.
+ * else ignored) and starts them within the rate limit (`rateLimit`, then `mergeMap`: a slow call never holds
+ * the next one back); a failing call is reported.
  *
  * @example
  * ```ts
@@ -109,7 +109,8 @@ export function webhookEventHandler(options: WebhookEventOptions): OperatorFunct
   return (source) =>
     source.pipe(
       dedupeBy((event) => event.eventId, { capacity: remember, ttl, ...(scheduler ? { scheduler } : {}) }),
-      concatMapWithinLimit(handle, { limit, window, ...(scheduler ? { scheduler } : {}) }),
+      rateLimit({ limit, window, ...(scheduler ? { scheduler } : {}) }),
+      mergeMap(handle),
     );
 }
 

@@ -4,31 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectSources, type Connections } from '../../recipes/connect.js';
 import { misskeySettings, mixi2Settings, momentoConfigured, momentoNames, RECIPE_ENV } from '../../recipes/environment.js';
 import { Meter } from '../../recipes/meter.js';
-import { concatMapWithinLimit } from '../../recipes/rate-limit.js';
 import { startRecipeRun } from '../../recipes/recipe-run.js';
 import { durationArg, runRecipes } from '../../recipes/runner.js';
 import { statusLine, summaryTable } from '../../recipes/status.js';
 import { InvalidArgumentError } from '../../src/index.js';
-import { buildPostCreatedEvent, marbles, startMisskeyEmulator, startMixi2Emulator, startMomentoEmulator } from '../../src/testing/index.js';
-import { tinyPolicies, until, vitestEqual } from './harness.js';
-
-describe('concatMapWithinLimit (marbles)', () => {
-  it('starts calls in order, at most `limit` per sliding window and `minInterval` apart', () =>
-    marbles(({ cold, expectObservable }) => {
-      const limited = concatMapWithinLimit((v: string) => of(v.toUpperCase()), { limit: 2, window: 10, minInterval: 3 });
-      expectObservable(cold('(abcd)', { a: 'a', b: 'b', c: 'c', d: 'd' }).pipe(limited)).toBe('A--B------C--D');
-    }, vitestEqual));
-
-  it('counts starts, so a slow call never lets the next ones bunch up past the limit', () =>
-    marbles(({ cold, expectObservable }) => {
-      const limited = concatMapWithinLimit((v: string) => (v === 'a' ? cold('-----(A|)') : of(v.toUpperCase())), { limit: 2, window: 10 });
-      expectObservable(cold('(abc)', { a: 'a', b: 'b', c: 'c' }).pipe(limited)).toBe('5ms (AB) 1ms C', { A: 'A', B: 'B', C: 'C' });
-    }, vitestEqual));
-
-  it('refuses a limit that is not a positive integer', () => {
-    expect(() => concatMapWithinLimit((v) => of(v), { limit: 0 })).toThrow(InvalidArgumentError);
-  });
-});
+import { buildPostCreatedEvent, startMisskeyEmulator, startMixi2Emulator, startMomentoEmulator } from '../../src/testing/index.js';
+import { tinyPolicies, until } from './harness.js';
 
 describe('startRecipeRun', () => {
   it('counts reconnects and gaps while running, stops cleanly and reports a failure', async () => {

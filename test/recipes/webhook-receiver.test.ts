@@ -41,6 +41,16 @@ describe('webhookEventHandler (marbles)', () => {
     }, vitestEqual)());
 });
 
+describe('webhookEventHandler (rate limit)', () => {
+  it('starts at most `limit` handlings per window, delaying the rest', () =>
+    marbles(({ cold, expectObservable }) => {
+      const handler = webhookEventHandler({ context, limit: 1, window: 10, createPost: () => of({ post: undefined }), sendChatMessage: () => of({ message: undefined }) });
+      const mention = (eventId: string) => buildPostCreatedEvent({ postId: eventId, text: '@bot hi' }, { eventId });
+      const out = cold('(ab)', { a: mention('e1'), b: mention('e2') }).pipe(handler);
+      expectObservable(out).toBe('x 9ms y', { x: { status: 'handled', eventId: 'e1', action: 'replied' }, y: { status: 'handled', eventId: 'e2', action: 'replied' } });
+    }, vitestEqual));
+});
+
 describe('runWebhookReceiver (emulator)', () => {
   const bed = new RecipeBed();
   afterEach(() => bed.dispose());
