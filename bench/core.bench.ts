@@ -1,5 +1,5 @@
-import { Observable } from 'rxjs';
-import { correlate, dedupeBy, retryBackoff, watchdog } from '../src/index.js';
+import { concatMap, Observable, of } from 'rxjs';
+import { correlate, dedupeBy, rateLimit, retryBackoff, watchdog } from '../src/index.js';
 import type { Comparison } from './harness.js';
 
 const ROUND_TRIPS = 1_000_000;
@@ -126,6 +126,14 @@ const comparisons: Comparison[] = [
     baseline: async () => drain(numbers),
     subject: async () =>
       drain(numbers.pipe(watchdog(60_000), dedupeBy((n) => n, { capacity: 10_000 }), retryBackoff())),
+    note: (baseline, subject) => `overhead ${(1e9 / subject - 1e9 / baseline).toFixed(1)} ns per value`,
+  },
+  {
+    name: 'core: rateLimit with a limit that never binds vs bare concatMap (2,000,000 values)',
+    unit: 'values/s',
+    goal: '>= 0.95',
+    baseline: async () => drain(numbers.pipe(concatMap((n) => of(n)))),
+    subject: async () => drain(numbers.pipe(rateLimit({ limit: PIPELINE_VALUES, window: 60_000 }), concatMap((n) => of(n)))),
     note: (baseline, subject) => `overhead ${(1e9 / subject - 1e9 / baseline).toFixed(1)} ns per value`,
   },
 ];
