@@ -3,6 +3,7 @@ import { catchError, from, Observable, switchMap, throwError } from 'rxjs';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Mixi2Auth } from './auth.js';
 import { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
+import type { RpcGovernance } from './rpc-governor.js';
 import {
   AddStampToPostRequest,
   ApplicationServiceService,
@@ -47,7 +48,9 @@ export type ApiResponseOf<M extends Mixi2ApiMethod> = ReturnType<ApiDefinition[M
 /**
  * Every unary RPC of the mixi2 Application API (`application_api.v1.ApplicationService`) as a method taking
  * the request (fields may be left out; proto3 `optional` fields stay absent unless given) and returning a
- * cold Observable of the response. Nothing is sent until subscription; unsubscribing cancels the call.
+ * cold Observable of the response. Nothing is sent until subscription; unsubscribing cancels the call (or
+ * leaves the client's rate-limit queue, if it waits there). Every call is paced by the client's governor
+ * (`rateLimits` of {@link Mixi2ClientOptions}), which also retries a RESOURCE_EXHAUSTED after its hold.
  * gRPC statuses become streamrx errors: RESOURCE_EXHAUSTED → `RateLimitError` (with `retryAfterMs`),
  * UNAUTHENTICATED → one retry with a fresh token, then `AuthenticationError`, PERMISSION_DENIED →
  * `PermissionError`, DEADLINE_EXCEEDED → `RequestTimeoutError`, UNAVAILABLE → `ConnectionLostError`, any
@@ -136,6 +139,8 @@ export interface ApiContext {
   release(): void;
   /** Per-call deadline in milliseconds. */
   timeout: number;
+  /** Paces each call and reads each answer's rate-limit metadata. */
+  governance: RpcGovernance;
 }
 
 /** Builds the {@link Mixi2Api} object over a lent gRPC client. */
@@ -159,7 +164,7 @@ function callApi<M extends Mixi2ApiMethod>(context: ApiContext, method: M, parti
           : throwError(() => grpcErrorToStreamRx(error, rpcName)),
       ),
     );
-  return once(false);
+  return context.governance.govern(method, once(false));
 }
 
 function unaryCall<M extends Mixi2ApiMethod>(context: ApiContext, method: M, token: string, partial: unknown): Observable<ApiResponseOf<M>> {
@@ -182,16 +187,22 @@ function unaryCall<M extends Mixi2ApiMethod>(context: ApiContext, method: M, tok
     const options: Partial<CallOptions> = context.timeout === Infinity ? {} : { deadline: Date.now() + context.timeout };
     const client = context.acquire();
     let done = false;
+    let outcome: { error: unknown } | { response: ApiResponseOf<M> } = { error: new Error(`${method}: empty response`) };
     const call = client.makeUnaryRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, metadata, options, (error, response) => {
+      if (error) outcome = { error };
+      else if (response !== undefined) outcome = { response };
+    });
+    // grpc-js emits 'status' right after the callback: the answer is delivered once its trailers are read,
+    // so that the governor knows the remaining budget before the caller sends its next call.
+    call.on('metadata', (headers) => context.governance.observe(method, headers));
+    call.on('status', ({ metadata: trailers }) => {
       if (done) return;
       done = true;
       context.release();
-      if (error) subscriber.error(error);
-      else if (response === undefined) subscriber.error(new Error(`${method}: empty response`));
-      else {
-        subscriber.next(response);
-        subscriber.complete();
-      }
+      context.governance.observe(method, trailers);
+      if ('error' in outcome) return subscriber.error(outcome.error);
+      subscriber.next(outcome.response);
+      subscriber.complete();
     });
     return () => {
       if (done) return;

@@ -2,6 +2,7 @@ import { credentials as grpcCredentials, type ChannelCredentials, type ChannelOp
 import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from 'rxjs';
 import type { ConnectionState } from '../core/connection-state.js';
 import { InvalidArgumentError } from '../core/errors.js';
+import type { RateGovernor } from '../core/rate-governor.js';
 import { createApi, type Mixi2Api } from './api.js';
 import type { Mixi2Auth } from './auth.js';
 import { mixi2Endpoints } from './endpoints.js';
@@ -10,6 +11,12 @@ import type { Mixi2Gap } from './gap.js';
 import type { Event } from './gen/social/mixi/application/model/v1/event.js';
 import { ApplicationServiceClient as StreamServiceClient } from './gen/social/mixi/application/service/application_stream/v1/service.js';
 import { lentClient } from './lent-client.js';
+import type { Mixi2Media } from './media-input.js';
+import type { CreatePostRequest, CreatePostResponse, SendChatMessageRequest, SendChatMessageResponse } from './protocol.js';
+import type { DeepPartial } from './deep-partial.js';
+import { rpcGovernance, type Mixi2RateLimitOptions } from './rpc-governor.js';
+import { postWithMedia, sendChatMessageWithMedia } from './send-with-media.js';
+import { uploadMedia, type Mixi2UploadEvent, type Mixi2UploadOptions } from './upload-media.js';
 
 /**
  * Options of {@link mixi2Client}.
@@ -40,6 +47,13 @@ export interface Mixi2ClientOptions {
   apiTimeout?: number;
   /** How long the API connection stays open after the last call, in milliseconds. @default 10000 */
   apiLinger?: number;
+  /**
+   * The client's rate governor, on by default: per-RPC limits (20 per minute, InitiatePostMediaUpload also
+   * 200 per hour), the answers' `ratelimit-*` metadata and `retry-after` followed, a RESOURCE_EXHAUSTED
+   * retried after its hold. `false` switches it off. See {@link Mixi2RateLimitOptions}.
+   * @default { rules: mixi2RateLimitTables.mstMkt, followServerBudget: true, retryRateLimited: true, maxRateLimitRetries: 3, maxQueued: 10000 }
+   */
+  rateLimits?: Mixi2RateLimitOptions | false;
 }
 
 /**
@@ -68,6 +82,26 @@ export interface Mixi2Client {
   readonly state$: Observable<ConnectionState>;
   /** One value per loss of an open event stream (events during the outage are not replayed by mixi2). */
   readonly gaps$: Observable<Mixi2Gap>;
+  /**
+   * The rate governor every API call of this client goes through, shared by all its pipelines:
+   * `rateLimits.state()` tells the calls waiting, the RPCs held by the server and until when, and the waits
+   * so far. Keys are the method names (`'createPost'`). Empty when `rateLimits: false`.
+   */
+  readonly rateLimits: RateGovernor;
+  /**
+   * Uploads one image or video: a cold Observable of progress ({@link Mixi2UploadProgress}: initiating,
+   * uploading with the bytes sent, processing), then one {@link Mixi2UploadCompleted} carrying the `mediaId`
+   * once GetPostMediaStatus says COMPLETED. Sizes past {@link mixi2MediaLimits} fail with
+   * `InvalidArgumentError` before any call; `STATUS_FAILED` with {@link Mixi2MediaFailedError}; an upload
+   * URL refused as expired starts over from InitiatePostMediaUpload once. The bytes go by HTTP POST with the
+   * bearer token; the calls go through {@link Mixi2Client.rateLimits}. Unsubscribing aborts the upload and
+   * stops the polling. Errors never contain the token or the upload URL.
+   */
+  uploadMedia(media: Mixi2Media, options?: Mixi2UploadOptions): Observable<Mixi2UploadEvent>;
+  /** Uploads up to 4 media one after the other, then creates the post with their ids (after any in `request.mediaIdList`). */
+  postWithMedia(request: DeepPartial<CreatePostRequest>, media: readonly Mixi2Media[], options?: Mixi2UploadOptions): Observable<CreatePostResponse>;
+  /** Uploads the media, then sends the chat message carrying it (`request.roomId`, optional `text`). */
+  sendChatMessageWithMedia(request: DeepPartial<SendChatMessageRequest>, media: Mixi2Media, options?: Mixi2UploadOptions): Observable<SendChatMessageResponse>;
 }
 
 /**
@@ -100,7 +134,9 @@ export function mixi2Client(options: Mixi2ClientOptions): Mixi2Client {
   const channelCredentials = options.credentials ?? grpcCredentials.createSsl();
   const state = new BehaviorSubject<ConnectionState>('closed');
   const gaps = new Subject<Mixi2Gap>();
-  const api = createApi({ auth, authKey, timeout: apiTimeout, ...lentClient(apiAddress, channelCredentials, channelOptions, apiLinger) });
+  const governance = rpcGovernance(options.rateLimits);
+  const api = createApi({ auth, authKey, timeout: apiTimeout, governance, ...lentClient(apiAddress, channelCredentials, channelOptions, apiLinger) });
+  const upload = (media: Mixi2Media, uploadOptions?: Mixi2UploadOptions): Observable<Mixi2UploadEvent> => uploadMedia({ api, auth }, media, uploadOptions);
 
   const events = (eventsOptions?: Mixi2EventsOptions): Observable<Event> =>
     new Observable<Event>((subscriber) => {
@@ -126,5 +162,9 @@ export function mixi2Client(options: Mixi2ClientOptions): Mixi2Client {
     api,
     state$: state.pipe(distinctUntilChanged()),
     gaps$: gaps.asObservable(),
+    rateLimits: governance.governor,
+    uploadMedia: upload,
+    postWithMedia: (request, media, uploadOptions) => postWithMedia(api, upload, request, media, uploadOptions),
+    sendChatMessageWithMedia: (request, media, uploadOptions) => sendChatMessageWithMedia(api, upload, request, media, uploadOptions),
   };
 }

@@ -20,6 +20,18 @@ export { mixi2ClientFromEnv, type Mixi2ClientFromEnvOptions } from './client-fro
 export type { Mixi2EventsOptions } from './event-stream.js';
 export type { Mixi2Gap } from './gap.js';
 export type { Mixi2Api, Mixi2ApiMethod } from './api.js';
+export { mixi2RateLimitTables, type Mixi2RateLimitTable } from './rate-limit-tables.js';
+export type { Mixi2RateLimitOptions } from './rpc-governor.js';
+export { mixi2MediaLimits, type Mixi2Media } from './media-input.js';
+export type { Mixi2MediaPolling } from './media-status-poll.js';
+export { Mixi2MediaFailedError } from './media-errors.js';
+export {
+  uploadedMediaId,
+  type Mixi2UploadOptions,
+  type Mixi2UploadProgress,
+  type Mixi2UploadCompleted,
+  type Mixi2UploadEvent,
+} from './upload-media.js';
 export type { DeepPartial, DeepPartialCase, DeepPartialLeaf, OneofMember } from './deep-partial.js';
 export { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
 export {
@@ -45,3 +57,4 @@ export {
 export { mixi2WebhookHandler, type Mixi2WebhookHandler, type Mixi2WebhookHandlerOptions } from './webhook-handler.js';
 export { mixi2Webhook, type Mixi2WebhookOptions } from './webhook-server.js';
 export { mixi2ReconnectPolicy } from '../core/retry-backoff.js';
+export { mixi2EventTime, timestampMillis } from './event-time.js';

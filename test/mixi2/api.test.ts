@@ -113,6 +113,8 @@ describe('mixi2 client.api', () => {
     const token = world.emulator.calls.at(-1)?.token ?? '';
     const put = await fetch(upload.uploadUrl, { method: 'POST', body: Uint8Array.from([1, 2, 3]), headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' } });
     expect(put.status).toBe(200);
+    const processing = await firstValueFrom(api.getPostMediaStatus({ mediaId: upload.mediaId }));
+    expect(processing.status).toBe(GetPostMediaStatusResponse_Status.STATUS_PROCESSING);
     const done = await firstValueFrom(api.getPostMediaStatus({ mediaId: upload.mediaId }));
     expect(done.status).toBe(GetPostMediaStatusResponse_Status.STATUS_COMPLETED);
     const created = await firstValueFrom(api.createPost({ text: 'look', mediaIdList: [upload.mediaId] }));
@@ -144,17 +146,19 @@ describe('mixi2 client.api', () => {
     });
   });
 
-  it('maps RESOURCE_EXHAUSTED to RateLimitError with the retry-after wait', async () => {
-    world = await startWorld();
+  it('maps RESOURCE_EXHAUSTED to RateLimitError with the retry-after wait (governor not retrying)', async () => {
+    world = await startWorld({ client: { rateLimits: { retryRateLimited: false } } });
     world.emulator.rateLimitNext(1, { retryAfterSeconds: 7 });
     const error = await firstValueFrom(world.client.api.getUsers({ userIdList: ['user-alice'] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(7000);
-    await expect(firstValueFrom(world.client.api.getUsers({ userIdList: ['user-alice'] }))).resolves.toBeDefined();
+    expect(world.client.rateLimits.state().held.map((h) => h.key)).toEqual(['getUsers']);
+    await expect(firstValueFrom(world.client.api.getPosts({ postIdList: ['post-hello'] }))).resolves.toBeDefined();
   });
 
   it('enforces the per-minute rate limit option like the service (RESOURCE_EXHAUSTED per RPC)', async () => {
-    world = await startWorld({ emulator: { rateLimitPerMinute: 2 } });
+    // The client's governor off: the emulator's own refusal is what is tested here.
+    world = await startWorld({ emulator: { rateLimitPerMinute: 2 }, client: { rateLimits: false } });
     const { api } = world.client;
     await firstValueFrom(api.getUsers({}));
     await firstValueFrom(api.getUsers({}));

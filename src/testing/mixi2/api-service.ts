@@ -8,6 +8,7 @@ import type { ApplicationServiceService as ApiServiceDefinition } from '../../mi
 import type { ApiRequestOf, ApiResponseOf, Mixi2ApiMethod } from '../../mixi2/api.js';
 import { mixi2Timestamp } from './builders.js';
 import type { Mixi2Gate, ServerStatusResponse } from './gate.js';
+import type { EmulatedMediaUploads } from './media-uploads.js';
 import type { Mixi2Store } from './store.js';
 
 type Outcome<M extends Mixi2ApiMethod> = ApiResponseOf<M> | ServerStatusResponse;
@@ -20,15 +21,23 @@ const MAX_POST_CHARS = 149;
 const PAGE_SIZE = 50;
 
 /** The emulated API (`application_api.v1.ApplicationService`): auth, limits and the store behind each RPC. */
-export function apiServiceImplementation(definition: typeof ApiServiceDefinition, gate: Mixi2Gate, store: Mixi2Store, uploadBase: string): UntypedServiceImplementation {
-  const logic = apiLogic(store, uploadBase);
+export function apiServiceImplementation(
+  definition: typeof ApiServiceDefinition,
+  gate: Mixi2Gate,
+  store: Mixi2Store,
+  uploads: EmulatedMediaUploads,
+  uploadBase: string,
+): UntypedServiceImplementation {
+  const logic = apiLogic(store, uploads, uploadBase);
   const implementation: UntypedServiceImplementation = {};
   for (const method of Object.keys(definition) as Mixi2ApiMethod[]) {
     const rpc = definition[method].path.split('/').pop() ?? method;
     const run = logic[method] as (request: unknown) => Outcome<Mixi2ApiMethod>;
     implementation[method] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      const refusal = gate.admitApi(rpc, call.request, call.metadata);
+      const { refusal, headers } = gate.admitApi(rpc, call.request, call.metadata);
       if (refusal) return callback(refusal);
+      // The ratelimit-* metadata of an answer travel as response headers (an error carries them in its status).
+      if (headers) call.sendMetadata(headers);
       if (gate.holdCalls) {
         call.on('cancelled', () => (gate.cancelledCalls += 1));
         return undefined;
@@ -45,7 +54,7 @@ function isStatus(outcome: object): outcome is ServerStatusResponse {
   return typeof (outcome as ServerStatusResponse).code === 'number' && 'details' in outcome;
 }
 
-function apiLogic(store: Mixi2Store, uploadBase: string): Logic {
+function apiLogic(store: Mixi2Store, uploads: EmulatedMediaUploads, uploadBase: string): Logic {
   const installed = (communityId: string): boolean => store.installations.has(communityId);
   const knownMedia = (ids: readonly string[]): boolean => ids.every((id) => store.media.get(id)?.status === GetPostMediaStatusResponse_Status.STATUS_COMPLETED);
   return {
@@ -88,13 +97,11 @@ function apiLogic(store: Mixi2Store, uploadBase: string): Logic {
       if (request.contentType === '') return invalid('content_type is required');
       if (request.dataSize <= 0n) return invalid('data_size must be positive');
       if (request.mediaType === InitiatePostMediaUploadRequest_Type.TYPE_UNSPECIFIED) return invalid('media_type is required');
-      const mediaId = store.nextId('media');
-      store.media.set(mediaId, { mediaId, dataSize: request.dataSize, status: GetPostMediaStatusResponse_Status.STATUS_UPLOAD_PENDING });
-      return { mediaId, uploadUrl: `${uploadBase}/upload/${mediaId}` };
+      return uploads.initiate(request, uploadBase);
     },
     getPostMediaStatus: ({ mediaId }) => {
-      const media = store.media.get(mediaId);
-      return media === undefined ? notFound(`media ${mediaId} not found`) : { status: media.status };
+      const status = uploads.poll(mediaId);
+      return status === undefined ? notFound(`media ${mediaId} not found`) : { status };
     },
     getCommunityTimeline: ({ communityId, untilCursor, sinceCursor }) => {
       if (!installed(communityId)) return denied('the application is not installed in the community');

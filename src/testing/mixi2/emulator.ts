@@ -9,8 +9,11 @@ import type { Mixi2ApiMethod } from '../../mixi2/api.js';
 import type { EmulatorControls, EmulatorStats, FailNextOptions, RateLimitNextOptions, StreamEnding } from '../emulator-controls.js';
 import { everyMs, waitForCondition } from '../wait-for-condition.js';
 import { registerEventValues } from './event-registration.js';
-import { exhausted, Mixi2Gate, type RecordedMixi2Call } from './gate.js';
+import type { RateRule } from '../../core/rate-rule.js';
+import { Mixi2Gate, type RecordedMixi2Call } from './gate.js';
 import { startHttpEndpoints } from './http-endpoints.js';
+import { EmulatedMediaUploads } from './media-uploads.js';
+import { exhausted, RpcRateLimiter } from './rpc-rate-limiter.js';
 import { Mixi2Store, type Mixi2Registrable } from './store.js';
 import { emulatedStreamDefinition, StreamHub } from './stream-hub.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -23,6 +26,7 @@ import { WebhookSender, type WebhookFault } from './webhook-sender.js';
  * @example
  * ```ts
  * await startMixi2Emulator({ pingInterval: 50, tokenLifetime: 5, rateLimitPerMinute: 20 });
+ * await startMixi2Emulator({ rateLimits: { InitiatePostMediaUpload: [{ limit: 20, window: 60_000 }, { limit: 200, window: 3_600_000 }] } });
  * ```
  */
 export interface Mixi2EmulatorOptions {
@@ -34,8 +38,23 @@ export interface Mixi2EmulatorOptions {
   clientId?: string;
   /** The client secret the token endpoint accepts. @default a random secret */
   clientSecret?: string;
-  /** Calls per RPC per minute before RESOURCE_EXHAUSTED (mixi2 documents 20). @default Infinity */
+  /** Calls per minute of every API RPC before RESOURCE_EXHAUSTED (mixi2 documents 20). @default Infinity */
   rateLimitPerMinute?: number;
+  /**
+   * Limits of single API RPCs, replacing `rateLimitPerMinute` for them: fixed windows that reset at the
+   * time the answers announce. Every answer of a limited RPC carries `ratelimit-limit`,
+   * `ratelimit-remaining` and `ratelimit-reset` (Unix seconds) as response headers; a call over a limit
+   * gets RESOURCE_EXHAUSTED with `retry-after` (seconds). `[]` leaves an RPC unlimited.
+   * @default every RPC as `rateLimitPerMinute`
+   */
+  rateLimits?: Partial<Record<Capitalize<Mixi2ApiMethod>, readonly RateRule[]>>;
+  /**
+   * The emulator's clock in ms since the epoch, for rate-limit windows, `ratelimit-reset` and upload-URL
+   * expiry (200 s image, 600 s video). Give a virtual-time test's `() => scheduler.now()` so that the
+   * windows pass without waiting. Token lifetimes stay on the real clock.
+   * @default Date.now
+   */
+  now?: () => number;
   /**
    * Serve the stream through a TCP relay so that {@link Mixi2Emulator.dropConnections} can cut connections;
    * `false` serves it directly (less CPU, for benchmarks) and makes `dropConnections` end streams with UNAVAILABLE.
@@ -82,6 +101,10 @@ export interface Mixi2EmulatorStats extends EmulatorStats {
   pingsSent: number;
   /** API calls held by {@link Mixi2Emulator.holdApiCalls} that the client cancelled. */
   cancelledCalls: number;
+  /** Media uploads received in full on an upload URL. */
+  mediaUploads: number;
+  /** Media uploads the client aborted before the end of the body. */
+  abortedUploads: number;
 }
 
 /**
@@ -164,7 +187,16 @@ export interface Mixi2Emulator extends EmulatorControls<Mixi2RpcName, Status, Mi
   rateLimitNext(count: number, options?: RateLimitNextOptions<Mixi2RpcName>): void;
   /** While on, API calls are recorded but never answered (to test cancellation). */
   holdApiCalls(on?: boolean): void;
-  /** Connections, streams, calls, token requests, pings and cancelled calls so far. */
+  /** The processing of the next `count` uploaded media ends in STATUS_FAILED. */
+  failMediaProcessing(count?: number): void;
+  /**
+   * From now on, uploaded media answer `polls` polls of GetPostMediaStatus with STATUS_PROCESSING before
+   * their result (default 1 poll).
+   */
+  slowMediaProcessing(polls: number): void;
+  /** The next `count` upload URLs are issued already expired: a POST to them gets 403 `upload_url_expired`. */
+  expireUploadUrls(count?: number): void;
+  /** Connections, streams, calls, token requests, pings, cancelled calls and uploads so far. */
   stats(): Mixi2EmulatorStats;
   /** Resolves once `condition()` holds (checked now and every few ms); rejects after `timeoutMs` (default 5000). */
   waitFor(condition: () => boolean, description?: string, timeoutMs?: number): Promise<void>;
@@ -201,16 +233,18 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
     options.tokenLifetime ?? 3600,
   );
   const store = new Mixi2Store();
-  const gate = new Mixi2Gate(issuer, options.rateLimitPerMinute ?? Infinity);
+  const now = options.now ?? Date.now;
+  const gate = new Mixi2Gate(issuer, new RpcRateLimiter(rateRulesOf(options), now));
+  const uploads = new EmulatedMediaUploads(store, issuer, now);
   const hub = new StreamHub(gate, options.pingInterval ?? 20_000);
   const sender = new WebhookSender();
-  const http = await startHttpEndpoints(issuer, store);
+  const http = await startHttpEndpoints(issuer, uploads);
   const httpBase = `http://127.0.0.1:${http.port}`;
 
   const streamServer = new Server();
   streamServer.addService(emulatedStreamDefinition, { subscribeEvents: hub.handle });
   const apiServer = new Server();
-  apiServer.addService(ApiServiceDefinition, apiServiceImplementation(ApiServiceDefinition, gate, store, httpBase));
+  apiServer.addService(ApiServiceDefinition, apiServiceImplementation(ApiServiceDefinition, gate, store, uploads, httpBase));
   const [streamPort, apiPort] = await Promise.all([bind(streamServer), bind(apiServer)]);
   const proxy: TcpProxy | undefined = options.relay === false ? undefined : await startTcpProxy(streamPort);
 
@@ -258,6 +292,15 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
     holdApiCalls: (on = true) => {
       gate.holdCalls = on;
     },
+    failMediaProcessing: (count = 1) => {
+      uploads.failuresPending += count;
+    },
+    slowMediaProcessing: (polls) => {
+      uploads.processingPolls = polls;
+    },
+    expireUploadUrls: (count = 1) => {
+      uploads.expiredUrlsPending += count;
+    },
     stats: () => ({
       connections: proxy?.connections ?? 0,
       openStreams: hub.openStreams$.value,
@@ -266,6 +309,8 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
       tokenRequests: issuer.requests,
       pingsSent: hub.pingsSent,
       cancelledCalls: gate.cancelledCalls,
+      mediaUploads: uploads.received,
+      abortedUploads: uploads.aborted,
     }),
     waitFor: (condition, description = 'a condition', timeoutMs = 5000) =>
       waitForCondition(condition, { changes: everyMs(5), description, timeoutMs, emulator: 'mixi2' }),
@@ -279,6 +324,13 @@ export async function startMixi2Emulator(options: Mixi2EmulatorOptions = {}): Pr
       await closeHttp(http.server);
     },
   };
+}
+
+function rateRulesOf(options: Mixi2EmulatorOptions): (rpc: string) => readonly RateRule[] {
+  const perMinute = options.rateLimitPerMinute ?? Infinity;
+  const everyRpc: readonly RateRule[] = perMinute === Infinity ? [] : [{ limit: perMinute, window: 60_000 }];
+  const perRpc: Partial<Record<string, readonly RateRule[]>> = options.rateLimits ?? {};
+  return (rpc) => perRpc[rpc] ?? everyRpc;
 }
 
 function bind(server: Server): Promise<number> {

@@ -1,5 +1,6 @@
-import { Metadata, status as Status, type StatusObject } from '@grpc/grpc-js';
+import { status as Status, type Metadata, type StatusObject } from '@grpc/grpc-js';
 import { ScriptedAnswers } from '../scripted-answers.js';
+import type { RateLimitVerdict, RpcRateLimiter } from './rpc-rate-limiter.js';
 import { bearerOf, type TokenIssuer } from './token-issuer.js';
 
 /** A gRPC status answer of an emulated call. */
@@ -37,12 +38,11 @@ export class Mixi2Gate {
   /** API calls the client cancelled before an answer. */
   cancelledCalls = 0;
   readonly calls: RecordedMixi2Call[] = [];
-  private readonly windowStarts = new Map<string, { start: number; count: number }>();
 
   constructor(
     private readonly issuer: TokenIssuer,
-    /** Per-method limit per minute, as mixi2 documents it (20 / min); `Infinity` disables it. */
-    private readonly perMinute: number,
+    /** The per-RPC limits, with their `ratelimit-*` answers. */
+    private readonly limiter: RpcRateLimiter,
   ) {}
 
   /** The checks of `SubscribeEvents`: credentials, permission, scripted failures (the stream has no rate limit). */
@@ -59,29 +59,13 @@ export class Mixi2Gate {
     return undefined;
   }
 
-  /** Every check of a unary call, recording it first. */
-  admitApi(method: string, request: unknown, metadata: Metadata): ServerStatusResponse | undefined {
+  /**
+   * Every check of a unary call, recording it first: the refusal if any, and the `ratelimit-*` metadata of
+   * its answer (a refused call is not counted against the limit).
+   */
+  admitApi(method: string, request: unknown, metadata: Metadata): RateLimitVerdict {
     this.calls.push({ method, request, token: bearerOf(metadata.get('authorization')[0]) });
-    return this.admit(metadata) ?? this.failures.take(method) ?? this.rateLimits.take(method) ?? this.rateLimit(method);
+    const refusal = this.admit(metadata) ?? this.failures.take(method) ?? this.rateLimits.take(method);
+    return refusal ? { refusal } : this.limiter.admit(method);
   }
-
-  private rateLimit(method: string): ServerStatusResponse | undefined {
-    if (this.perMinute === Infinity) return undefined;
-    const now = Date.now();
-    const window = this.windowStarts.get(method);
-    if (window === undefined || now - window.start >= 60_000) {
-      this.windowStarts.set(method, { start: now, count: 1 });
-      return undefined;
-    }
-    window.count += 1;
-    return window.count > this.perMinute ? exhausted(Math.ceil((window.start + 60_000 - now) / 1000)) : undefined;
-  }
-}
-
-/** The RESOURCE_EXHAUSTED answer of mixi2's rate limiter, asking to retry after `retryAfterSeconds`. */
-export function exhausted(retryAfterSeconds: number): ServerStatusResponse {
-  const metadata = new Metadata();
-  metadata.set('retry-after', String(retryAfterSeconds));
-  metadata.set('ratelimit-remaining', '0');
-  return { code: Status.RESOURCE_EXHAUSTED, details: 'rate limit exceeded', metadata };
 }

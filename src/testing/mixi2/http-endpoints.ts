@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Mixi2Store } from './store.js';
-import { bearerOf, type TokenIssuer } from './token-issuer.js';
+import type { EmulatedMediaUploads } from './media-uploads.js';
+import type { TokenIssuer } from './token-issuer.js';
 
 /** Starts the emulator's HTTP side: `POST /oauth2/token` and `POST /upload/<mediaId>`. Resolves with the server and its port. */
-export async function startHttpEndpoints(issuer: TokenIssuer, store: Mixi2Store): Promise<{ server: Server; port: number }> {
+export async function startHttpEndpoints(issuer: TokenIssuer, uploads: EmulatedMediaUploads): Promise<{ server: Server; port: number }> {
   const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const upload = /^\/upload\/([\w-]+)$/.exec(path);
+    // An upload is read as it streams (size checked on the way); everything else is read whole first.
+    if (upload?.[1] !== undefined) return uploads.handle(upload[1], request, response);
     readAll(request).then(
-      (body) => route(issuer, store, request, body, response),
+      (body) => route(issuer, path, request, body, response),
       () => json(response, 500, { error: 'server_error' }),
     );
   });
@@ -15,15 +19,8 @@ export async function startHttpEndpoints(issuer: TokenIssuer, store: Mixi2Store)
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-function route(issuer: TokenIssuer, store: Mixi2Store, request: IncomingMessage, body: Buffer, response: ServerResponse): void {
-  const path = (request.url ?? '/').split('?')[0] ?? '/';
+function route(issuer: TokenIssuer, path: string, request: IncomingMessage, body: Buffer, response: ServerResponse): void {
   if (path === '/oauth2/token') return token(issuer, request, body, response);
-  const upload = /^\/upload\/([\w-]+)$/.exec(path);
-  if (upload?.[1] !== undefined) {
-    if (request.method !== 'POST') return json(response, 405, { error: 'method_not_allowed' });
-    if (!issuer.isValid(bearerOf(request.headers.authorization))) return json(response, 401, { error: 'unauthorized' });
-    return json(response, store.completeUpload(upload[1], body.length) ? 200 : 404, {});
-  }
   json(response, 404, { error: 'not_found' });
 }
 

@@ -1,6 +1,7 @@
 import {
   ApplicationRequirement,
   GetPostMediaStatusResponse_Status,
+  InitiatePostMediaUploadRequest_Type,
   LanguageCode,
   StampSetType,
   type ApplicationVersion,
@@ -36,8 +37,24 @@ export interface EmulatedMedia {
   mediaId: string;
   /** The size announced by InitiatePostMediaUpload. */
   dataSize: bigint;
+  /** The content type announced by InitiatePostMediaUpload. */
+  contentType?: string;
+  /** The media type announced by InitiatePostMediaUpload (1 image, 2 video). */
+  mediaType?: InitiatePostMediaUploadRequest_Type;
+  /** The description announced by InitiatePostMediaUpload, if any. */
+  description?: string;
   /** Upload and processing status. */
   status: GetPostMediaStatusResponse_Status;
+  /** When the upload URL stops being accepted (emulator clock, ms); `-Infinity` for a URL issued expired. */
+  uploadUrlExpiresAt: number;
+  /** The bytes received on the upload URL, once received in full. */
+  bytes?: Buffer;
+  /** The `Content-Type` of the upload POST. */
+  uploadContentType?: string;
+  /** Polls still answered PROCESSING before the result. */
+  pollsLeft?: number;
+  /** Whether processing ends FAILED. */
+  willFail?: boolean;
 }
 
 /**
@@ -158,14 +175,6 @@ export class Mixi2Store {
   /** Official stamp sets in a language (the emulator has one set, same in every language). */
   officialStampsIn(language: LanguageCode | undefined): OfficialStampSet[] {
     return language === undefined || language === LanguageCode.LANGUAGE_CODE_UNSPECIFIED ? [] : this.officialStamps;
-  }
-
-  /** Marks an upload complete; false for an unknown media id. */
-  completeUpload(mediaId: string, bytes: number): boolean {
-    const media = this.media.get(mediaId);
-    if (media === undefined) return false;
-    media.status = bytes > 0 ? GetPostMediaStatusResponse_Status.STATUS_COMPLETED : GetPostMediaStatusResponse_Status.STATUS_FAILED;
-    return true;
   }
 
   /** A chat message sent by the application. */
