@@ -36,3 +36,4 @@ export type {
   NoteUpdatedEvent,
   PayloadOf,
 } from './types.js';
+export { misskeyNoteTime } from './event-time.js';

@@ -32,5 +32,6 @@ export { encodeFanOutEnvelope, decodeFanOutEnvelope, FAN_OUT_ENVELOPE_VERSION } 
 export type { FanOutEnvelope } from './fan-out-envelope.js';
 export { dedupeAcross } from './dedupe-across.js';
 export type { DedupeAcrossOptions, CacheSetIfAbsentClient } from './dedupe-across.js';
+export { momentoPublishOrder } from './event-time.js';
 export { momentoCursorStore } from './momento-cursor-store.js';
 export type { MomentoCursorStoreOptions, CursorCacheClient } from './momento-cursor-store.js';
