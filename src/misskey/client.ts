@@ -8,7 +8,7 @@ import { defaultHttpRetry, httpApi } from './http-api.js';
 import { fetchTransport, nodeHttpTransport, type FetchLike } from './http-transport.js';
 import { MisskeySession, type MisskeyClientStats } from './session.js';
 import type { WebSocketConstructor } from './socket-link.js';
-import { timelineEndpoints } from './timeline-endpoints.js';
+import { notificationsEndpoint, timelineEndpoints } from './timeline-endpoints.js';
 import type {
   BroadcastMessage,
   ChannelMessage,
@@ -87,6 +87,16 @@ export interface MisskeyOptions {
 export interface ChannelOptions<C extends ChannelName> {
   /** Messages to send to the channel (`ch`), each sent once the channel is acknowledged (held while disconnected). @default none */
   send$?: Observable<ChannelOutbound<C>>;
+  /**
+   * Start from a stored cursor: the id of the last note (timeline channels) or notification (`main`) handled
+   * before a restart. Once the channel is acknowledged, what came after it is fetched over HTTP (pages, oldest
+   * first, each once) and delivered before the live messages, which wait meanwhile; a live message the replay
+   * already delivered is skipped. The replay is reported on `gapFills$` with `reason: 'resume'` (`replayed`,
+   * `complete: false` when more than `gapFill.maxPages` pages were missed). Only for the channels gap-fill
+   * knows and `main`; the subscription is gap-filled after reconnects too.
+   * @default none (start with the live messages)
+   */
+  resumeFrom?: string;
 }
 
 /** Options of {@link MisskeyClient.api}. */
@@ -117,6 +127,14 @@ function streamingUrl(origin: URL, token: string | undefined): string {
   const base = `${origin.protocol === 'https:' ? 'wss:' : 'ws:'}//${origin.host}${origin.pathname.replace(/\/+$/, '')}/streaming`;
   return token === undefined ? base : `${base}?i=${encodeURIComponent(token)}`;
 }
+
+/** Whether a channel can start from `resumeFrom`: a timeline channel gap-fill knows, or `main` (its notifications). */
+function resumable(name: string, resumeFrom: unknown): boolean {
+  return typeof resumeFrom === 'string' && resumeFrom !== '' && (name === 'main' || timelineEndpoints[name] !== undefined);
+}
+
+/** The budget of a resume when gap-fill is off. */
+const resumeBudget: GapFillBudget = { limit: 100, maxPages: 10 };
 
 function gapFillBudgetOf(option: MisskeyOptions['gapFill']): GapFillBudget | undefined {
   if (option === false) return undefined;
@@ -181,12 +199,13 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
   const gapFillBudget = gapFillBudgetOf(options.gapFill);
   const gapFills = new Subject<GapFill>();
 
-  const listenerFor = (name: string, params: unknown, subscriber: Subscriber<unknown>): ChannelListener & { dispose?(): void } => {
-    const timeline = timelineEndpoints[name];
-    if (!timeline || !gapFillBudget) return subscriber;
+  const listenerFor = (name: string, params: unknown, subscriber: Subscriber<unknown>, resumeFrom?: string): ChannelListener & { dispose?(): void } => {
+    const timeline = resumeFrom !== undefined && name === 'main' ? notificationsEndpoint : timelineEndpoints[name];
+    const budget = resumeFrom === undefined ? gapFillBudget : (gapFillBudget ?? resumeBudget);
+    if (!timeline || !budget) return subscriber;
     const fetchPage = (endpoint: string, p: Record<string, unknown>) => http<Note[]>(endpoint, p);
     const channelParams = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
-    return new TimelineGapFiller(name, timeline, channelParams, subscriber, fetchPage, gapFillBudget, (fill) => gapFills.next(fill));
+    return new TimelineGapFiller(name, timeline, channelParams, subscriber, fetchPage, budget, (fill) => gapFills.next(fill), resumeFrom);
   };
 
   const channel = <C extends ChannelName>(name: C, params?: ChannelParams<C>, channelOptions: ChannelOptions<C> = {}): Observable<ChannelMessage<C>> =>
@@ -196,7 +215,12 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
         return;
       }
       const link = sharedChannelNames.has(name) ? session.sharedLink(name) : new ChannelLink(name, params ?? undefined);
-      const listener = listenerFor(name, params, subscriber as Subscriber<unknown>);
+      const { resumeFrom } = channelOptions;
+      if (resumeFrom !== undefined && !resumable(name, resumeFrom)) {
+        subscriber.error(new InvalidArgumentError(`resumeFrom needs a non-empty id and a timeline channel or main (channel ${name})`));
+        return;
+      }
+      const listener = listenerFor(name, params, subscriber as Subscriber<unknown>, resumeFrom);
       link.listeners.push(listener);
       session.attachChannel(link);
       const outbound = channelOptions.send$?.subscribe({

@@ -3,16 +3,20 @@ import type { ChannelListener } from './channel-link.js';
 import type { TimelineEndpoint } from './timeline-endpoints.js';
 import type { Note } from './types.js';
 
-/** The report of one gap-fill after a reconnect (on {@link MisskeyClient.gapFills$}). */
+/** The report of one gap-fill after a reconnect or of a resume from a stored cursor (on {@link MisskeyClient.gapFills$}). */
 export interface GapFill {
-  /** The timeline channel that was filled. */
+  /** The channel that was filled (`main` for its notifications). */
   channel: string;
+  /** `'resume'` when the subscription started from `resumeFrom` (the replay after a restart); absent after a reconnect. */
+  reason?: 'resume';
   /** The last note seen before the drop; absent when the channel had delivered no note yet. */
   sinceId?: string;
   /** When no note had been seen: the time the channel was first acknowledged (ms since epoch, client clock). */
   sinceDate?: number;
-  /** Notes fetched over HTTP, over all pages (before de-duplication against live frames). */
+  /** Notes (or notifications) fetched over HTTP, over all pages (before de-duplication against live frames). */
   fetched: number;
+  /** With `reason: 'resume'`: how many were delivered (those after the cursor, each once; live frames repeating them are skipped). */
+  replayed?: number;
   /** Pages fetched. */
   pages: number;
   /** `false` when notes may be missing: the last page allowed was full, or a fetch failed. */
@@ -21,8 +25,8 @@ export interface GapFill {
   error?: unknown;
 }
 
-/** Fetches one page of a timeline endpoint. */
-export type PageFetcher = (endpoint: string, params: Record<string, unknown>) => Observable<Note[]>;
+/** Fetches one page of a timeline endpoint (notes) or of `i/notifications` (notifications). */
+export type PageFetcher = (endpoint: string, params: Record<string, unknown>) => Observable<Array<Pick<Note, 'id' | 'createdAt'>>>;
 
 /** How much a gap-fill fetches: pages of `limit` notes, at most `maxPages` of them. */
 export interface GapFillBudget {
@@ -31,16 +35,19 @@ export interface GapFillBudget {
 }
 
 type TimelineMessage = { type: string; body: unknown };
-type Since = Pick<GapFill, 'sinceId' | 'sinceDate'>;
+type Since = Pick<GapFill, 'sinceId' | 'sinceDate'> & { untilId?: string };
 /** A page of notes, and where the gap-fill goes after it (see {@link nextCursor}). */
-type FetchedPage = { notes: Note[]; next: Since | 'covered' | 'uncovered' };
+type FetchedPage = { notes: Entry[]; next: Since | 'covered' | 'uncovered' };
 
-const byId = (a: Note, b: Note): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** A note, or a notification (same id and createdAt). */
+type Entry = Pick<Note, 'id' | 'createdAt'>;
+
+const byId = (a: Entry, b: Entry): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The notes of `pages` after `since`, each once, oldest first. */
-function missedNotes(pages: readonly Note[][], since: Since): Note[] {
+function missedNotes(pages: readonly Entry[][], since: Since): Entry[] {
   const seen = new Set<string>();
-  const missed: Note[] = [];
+  const missed: Entry[] = [];
   for (const note of pages.flat()) {
     if (seen.has(note.id)) continue;
     seen.add(note.id);
@@ -55,16 +62,18 @@ function missedNotes(pages: readonly Note[][], since: Since): Note[] {
  * Where a gap-fill goes after a page fetched from `cursor`: `'covered'` when the page was not full or
  * reaches back past a `sinceDate` (an endpoint that ignores sinceDate answers with its newest notes);
  * `'uncovered'` when such an answer was full and entirely newer (older missed notes are out of reach);
- * otherwise the next page's cursor, the page's newest id.
+ * otherwise the next page's cursor: after the page's newest id for an oldest-first page, before its
+ * oldest id (same `sinceId`) for a newest-first one (`i/notifications` answers newest first).
  */
-function nextCursor(notes: readonly Note[], cursor: Since, limit: number): Since | 'covered' | 'uncovered' {
+function nextCursor(notes: readonly Entry[], cursor: Since, limit: number): Since | 'covered' | 'uncovered' {
   if (notes.length < limit) return 'covered';
+  const newestFirst = notes.length > 1 && (notes[0] as Entry).id > (notes[notes.length - 1] as Entry).id;
   if (cursor.sinceDate !== undefined) {
     if (notes.some((n) => Date.parse(n.createdAt) < (cursor.sinceDate as number))) return 'covered';
-    const newestFirst = notes.length > 1 && (notes[0] as Note).id > (notes[notes.length - 1] as Note).id;
     if (newestFirst) return 'uncovered';
   }
-  const newest = notes.reduce((max, n) => (n.id > max ? n.id : max), (notes[0] as Note).id);
+  if (newestFirst && cursor.sinceId !== undefined) return { sinceId: cursor.sinceId, untilId: (notes[notes.length - 1] as Entry).id };
+  const newest = notes.reduce((max, n) => (n.id > max ? n.id : max), (notes[0] as Entry).id);
   return { sinceId: newest };
 }
 
@@ -74,7 +83,10 @@ function nextCursor(notes: readonly Note[], cursor: Since, limit: number): Since
  * page's `sinceId`) until a page is not full or `maxPages` were fetched. It emits the missed notes oldest
  * first, then the live notes that arrived meanwhile, skipping those the pages already had. A channel that
  * had delivered no note yet starts from `sinceDate` = 1 ms before it was first acknowledged (client
- * clock; skew shifts it).
+ * clock; skew shifts it). With `resumeFrom` (a stored id) the first acknowledgement is filled the same
+ * way from that id (reported with `reason: 'resume'`), live messages held until the replay is delivered.
+ * The seam is de-duplicated by id (a set of the replayed ids), never by comparing ids with the last one:
+ * servers deliver live notes out of creation order.
  * @example
  * ```ts
  * const filler = new TimelineGapFiller('homeTimeline', timelineEndpoints.homeTimeline, {}, subscriber, fetchPage, { limit: 100, maxPages: 10 }, report);
@@ -95,7 +107,18 @@ export class TimelineGapFiller implements ChannelListener {
     private readonly fetchPage: PageFetcher,
     private readonly budget: GapFillBudget,
     private readonly report: (fill: GapFill) => void,
-  ) {}
+    /** Start from this stored id: the first acknowledgement replays what came after it, live messages wait meanwhile. */
+    private readonly resumeFrom?: string,
+  ) {
+    if (resumeFrom === undefined) return;
+    this.lastNoteId = resumeFrom;
+    this.buffer = [];
+  }
+
+  /** The type of the channel messages this filler replays: `note` for timelines, `notification` for `main`. */
+  private get messageType(): string {
+    return this.timeline.messageType ?? 'note';
+  }
 
   next(message: unknown): void {
     const m = message as TimelineMessage;
@@ -103,7 +126,7 @@ export class TimelineGapFiller implements ChannelListener {
       this.buffer.push(m);
       return;
     }
-    if (m.type === 'note') this.lastNoteId = (m.body as { id: string }).id;
+    if (m.type === this.messageType) this.lastNoteId = (m.body as { id: string }).id;
     this.downstream.next(m);
   }
 
@@ -112,18 +135,20 @@ export class TimelineGapFiller implements ChannelListener {
   }
 
   acknowledged(reconnected: boolean): void {
-    if (!reconnected) {
-      this.firstAckAt ??= Date.now();
-      return;
-    }
-    if (this.buffer) return;
-    const since: Since = this.lastNoteId === undefined ? { sinceDate: (this.firstAckAt ?? Date.now()) - 1 } : { sinceId: this.lastNoteId };
+    const resuming = !reconnected && this.resumeFrom !== undefined && this.firstAckAt === undefined;
+    if (!reconnected) this.firstAckAt ??= Date.now();
+    if (resuming) return this.fill({ sinceId: this.resumeFrom as string }, 'resume');
+    if (!reconnected || this.buffer) return;
     this.buffer = [];
+    this.fill(this.lastNoteId === undefined ? { sinceDate: (this.firstAckAt ?? Date.now()) - 1 } : { sinceId: this.lastNoteId });
+  }
+
+  private fill(since: Since, reason?: 'resume'): void {
     const pages: FetchedPage[] = [];
     this.fetch = this.pagesAfter(since).subscribe({
       next: (page) => pages.push(page),
-      complete: () => this.flush(since, pages, pages.at(-1)?.next === 'covered'),
-      error: (error: unknown) => this.flush(since, pages, false, error),
+      complete: () => this.flush(since, pages, reason, pages.at(-1)?.next === 'covered'),
+      error: (error: unknown) => this.flush(since, pages, reason, false, error),
     });
   }
 
@@ -140,7 +165,7 @@ export class TimelineGapFiller implements ChannelListener {
     return page(since).pipe(expand(({ next }, index) => (typeof next === 'object' && index + 1 < maxPages ? page(next) : EMPTY)));
   }
 
-  private flush(since: Since, pages: readonly FetchedPage[], complete: boolean, error?: unknown): void {
+  private flush(since: Since, pages: readonly FetchedPage[], reason: 'resume' | undefined, complete: boolean, error?: unknown): void {
     const fetched = pages.reduce((sum, page) => sum + page.notes.length, 0);
     const missed = missedNotes(pages.map((page) => page.notes), since);
     const live = this.buffer ?? [];
@@ -149,13 +174,14 @@ export class TimelineGapFiller implements ChannelListener {
     const fetchedIds = new Set<string>();
     for (const note of missed) {
       fetchedIds.add(note.id);
-      this.next({ type: 'note', body: note });
+      this.next({ type: this.messageType, body: note });
     }
-    const fill: GapFill = { channel: this.channel, ...since, fetched, pages: pages.length, complete };
+    const resumed = reason ? { reason, replayed: missed.length } : {};
+    const fill: GapFill = { channel: this.channel, ...since, fetched, pages: pages.length, complete, ...resumed };
     if (error !== undefined) fill.error = error;
     this.report(fill);
     for (const message of live) {
-      if (message.type === 'note' && fetchedIds.has((message.body as { id: string }).id)) continue;
+      if (message.type === this.messageType && fetchedIds.has((message.body as { id: string }).id)) continue;
       this.next(message);
     }
   }

@@ -4,6 +4,8 @@ export interface TimelineEndpoint {
   endpoint: string;
   /** The endpoint's params for the channel's params (before `sinceId`/`limit`). */
   params(channelParams: Record<string, unknown>): Record<string, unknown>;
+  /** The type of the channel messages the endpoint's entries arrive as. @default 'note' */
+  messageType?: string;
 }
 
 const same = (p: Record<string, unknown>): Record<string, unknown> => ({ ...p });
@@ -27,3 +29,14 @@ export const timelineEndpoints: Readonly<Record<string, TimelineEndpoint>> = {
   roleTimeline: { endpoint: 'roles/notes', params: (p) => ({ roleId: p['roleId'] }) },
   hashtag: { endpoint: 'notes/search-by-tag', params: (p) => ({ query: p['q'] }) },
 };
+
+/**
+ * How the `main` channel's `notification` messages are fetched over HTTP (`i/notifications`, newest first),
+ * for a `main` subscription that resumes from a stored notification id.
+ *
+ * @example
+ * ```ts
+ * notificationsEndpoint.endpoint; // 'i/notifications'
+ * ```
+ */
+export const notificationsEndpoint: TimelineEndpoint = { endpoint: 'i/notifications', params: () => ({}), messageType: 'notification' };

@@ -70,6 +70,19 @@ const timelineEndpoint =
     return feed ? ok(world.store.page(feed, user?.id, query).map((n) => world.pack(n))) : missing();
   };
 
+/** `i/notifications`: the user's notifications, newest first (also with `sinceId`, as the real server answers). */
+const notificationsOf: Handler = (world, params, user) =>
+  requireUser(user, (me) => {
+    const query = pageQueryOf(params);
+    if ('status' in query) return query;
+    const include = Array.isArray(params['includeTypes']) ? new Set(params['includeTypes'] as string[]) : undefined;
+    const { sinceId, untilId, limit } = query;
+    const kept = (world.notifications.get(me.id) ?? []).filter(
+      (n) => (sinceId === undefined || n.id > sinceId) && (untilId === undefined || n.id < untilId) && (!include || include.has(String(n['type']))),
+    );
+    return ok(kept.slice(-limit).reverse());
+  });
+
 const noTagQuery = (): EmulatedHttpAnswer => misskeyErrors.invalidParam('#/properties/query', 'tag or query is required');
 
 /**
@@ -110,6 +123,7 @@ export const emulatedEndpoints: Readonly<Record<string, Handler>> = {
       world.store.follow(me.id, target.id);
       return ok(world.userLite(target.id));
     }),
+  'i/notifications': notificationsOf,
   i: (world, _params, user) => requireUser(user, (me) => ok({ ...world.userLite(me.id), isAdmin: false, isModerator: false })),
   meta: () => ok({ name: 'streamrx emulator', version: '2026.3.2' }),
 };

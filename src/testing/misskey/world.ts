@@ -42,6 +42,8 @@ export class MisskeyWorld {
   readonly store = new MisskeyStore();
   readonly connections = new Set<EmulatedStreamConnection>();
   readonly nextId = aidxGenerator();
+  /** Every notification sent to a user's `main`, oldest first, for `i/notifications`. */
+  readonly notifications = new Map<string, Array<{ id: string; createdAt: string } & Record<string, unknown>>>();
   origin = 'http://127.0.0.1';
 
   constructor(readonly legacy: boolean) {}
@@ -80,7 +82,17 @@ export class MisskeyWorld {
     };
     this.store.notes.set(note.id, note);
     this.publishNote(note);
+    this.notifyMentioned(note);
     return note;
+  }
+
+  /** A `mention` notification to each local user the note's text names as `@username` (not its author). */
+  private notifyMentioned(note: StoredNote): void {
+    const names = new Set([...(note.text ?? '').matchAll(/(?<![\w@])@(\w+)(?!@)/g)].map((match) => match[1]));
+    for (const user of this.store.users.values()) {
+      if (!names.has(user.username) || user.id === note.userId) continue;
+      this.notifyMain(user.id, { type: 'mention', userId: note.userId, user: this.userLite(note.userId), note: this.pack(note) });
+    }
   }
 
   /** Makes a packed note (and its author, if unknown) known to the API without publishing it; returns the stored note. */
@@ -162,6 +174,9 @@ export class MisskeyWorld {
 
   private notifyMain(userId: string, notification: Record<string, unknown>): void {
     const body = { id: this.nextId(), createdAt: new Date().toISOString(), ...notification };
+    const kept = this.notifications.get(userId) ?? [];
+    kept.push(body);
+    this.notifications.set(userId, kept);
     for (const connection of this.connections) {
       if (connection.user?.id !== userId) continue;
       for (const id of connection.channelIdsNamed('main')) connection.send({ type: 'channel', body: { id, type: 'notification', body } });
