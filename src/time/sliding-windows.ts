@@ -71,6 +71,7 @@ class FixedWindows<T, K, A, R> implements WindowState<T> {
   private watermark = -Infinity;
   /** The soonest time at which some window fires or is released: watermarks below it cost nothing. */
   private nextDue = Infinity;
+  private lastWindow: Window<K, A> | undefined;
 
   constructor(
     private readonly size: number,
@@ -119,6 +120,8 @@ class FixedWindows<T, K, A, R> implements WindowState<T> {
   }
 
   private windowAt(start: number, end: number): Window<K, A> {
+    // Most values fall into the window the previous one did: skip the lookup then.
+    if (this.lastWindow !== undefined && this.lastWindow.start === start) return this.lastWindow;
     let window = this.windows.get(start);
     if (window === undefined) {
       window = new Window<K, A>(start, end);
@@ -126,6 +129,7 @@ class FixedWindows<T, K, A, R> implements WindowState<T> {
       this.windows.set(start, window);
       this.nextDue = Math.min(this.nextDue, window.fired ? end + this.lateness : end);
     }
+    this.lastWindow = window;
     return window;
   }
 
@@ -147,7 +151,10 @@ class FixedWindows<T, K, A, R> implements WindowState<T> {
     }
     let nextDue = Infinity;
     for (const [start, window] of this.windows) {
-      if (window.end + this.lateness <= this.watermark) this.windows.delete(start);
+      if (window.end + this.lateness <= this.watermark) {
+        this.windows.delete(start);
+        if (window === this.lastWindow) this.lastWindow = undefined;
+      }
       else nextDue = Math.min(nextDue, window.fired ? window.end + this.lateness : window.end);
     }
     this.nextDue = nextDue;
