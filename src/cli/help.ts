@@ -119,7 +119,7 @@ ${exitStatus}
   'tail momento': `Usage: streamrx tail momento <cache> <topic> [options]
 
 Prints the items of a Momento topic, one {"type": "item", "sequenceNumber",
-"publisherId", "text" | "bytes"} object per line ("bytes" in base64), and
+"sequencePage", "publisherId", "text" | "bytes"} object per line ("bytes" in base64), and
 {"type": "discontinuity", …} when items were lost. Heartbeats are not printed.
 
 Environment:

@@ -66,13 +66,17 @@ export interface FanOutMessage<T> {
   readonly value: T;
   /** The topic sequence number of the message. */
   readonly sequenceNumber: number;
+  /** Its sequence page: with `sequenceNumber`, the position a worker stores and resumes after (`resumeAfter`). */
+  readonly sequencePage?: number | undefined;
 }
 
 /**
  * A worker's side of {@link fanOutTo}: a cold Observable of the values published on a fan-out topic,
  * decoded, optionally reduced to this worker's partition before the payload is decoded. With `count`
  * workers using `partition: { index, count }` (index 0..count-1) every message is kept by exactly one of
- * them. Resubscribes and reports like {@link topicEvents}.
+ * them. Resubscribes and reports like {@link topicEvents}; `resumeAfter` (a stored `{ sequenceNumber,
+ * sequencePage }` of a message) starts a restarted worker right after it, with the items the service still
+ * holds (a discontinuity, heard by `onDiscontinuity`, when it holds no more).
  *
  * @example
  * ```ts
@@ -103,7 +107,8 @@ export function fromFanOut<T>(client: TopicSubscriber, cacheName: string, topicN
   };
   const toMessage = (envelope: Envelope): FanOutMessage<T> | null => {
     try {
-      return { key: envelope.key, value: decodeWith(codec, envelope.codec, envelope.payload), sequenceNumber: envelope.item.sequenceNumber };
+      const { sequenceNumber, sequencePage } = envelope.item;
+      return { key: envelope.key, value: decodeWith(codec, envelope.codec, envelope.payload), sequenceNumber, sequencePage };
     } catch (error) {
       return reject(error, envelope.item);
     }
@@ -129,6 +134,9 @@ function sourceTopics<T>(client: TopicSubscriber, cacheName: string, topicName: 
   if (partitionedTopics === undefined) return topicEvents(client, cacheName, topicName, options);
   if (shares?.count !== partitionedTopics) {
     throw new InvalidArgumentError(`fromFanOut: partitionedTopics (${String(partitionedTopics)}) needs partition.count equal to it`);
+  }
+  if (options.resumeAfter !== undefined && sharesOf(shares).length > 1) {
+    throw new InvalidArgumentError('fromFanOut: resumeAfter is the position in one topic; resume each partition topic with its own fromFanOut');
   }
   return merge(...sharesOf(shares).map((index) => topicEvents(client, cacheName, partitionTopicName(topicName, index), options)));
 }

@@ -35,3 +35,5 @@ export type { DedupeAcrossOptions, CacheSetIfAbsentClient } from './dedupe-acros
 export { momentoPublishOrder } from './event-time.js';
 export { momentoCursorStore } from './momento-cursor-store.js';
 export type { MomentoCursorStoreOptions, CursorCacheClient } from './momento-cursor-store.js';
+export { subscribeAt, canSubscribeAt, checkTopicPosition } from './subscribe-at.js';
+export type { TopicPosition } from './subscribe-at.js';

@@ -13,6 +13,11 @@ export interface TopicItemEvent {
   readonly value: string | Uint8Array;
   /** Per-topic sequence number; only moves forward within a sequence page. */
   readonly sequenceNumber: number;
+  /**
+   * The sequence page of the item (with `sequenceNumber`, the position to store and resume after);
+   * `undefined` when the client is not a `TopicClient` of the SDK (a stand-in).
+   */
+  readonly sequencePage?: number | undefined;
   /** The publisher's token id (`''` for an anonymous publisher, `undefined` when the service sent none). */
   readonly publisherId: string | undefined;
 }

@@ -12,6 +12,7 @@ import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js
 import { clientTimeoutOf, FirstStreamDeadline } from './first-stream-deadline.js';
 import { fromMomentoError, fromMomentoFailure } from './momento-error.js';
 import { SequenceGuard } from './sequence-guard.js';
+import { checkTopicPosition, subscribeAt, type TopicPosition } from './subscribe-at.js';
 import type { TopicEvent, TopicHeartbeatEvent } from './topic-event.js';
 
 /**
@@ -54,6 +55,14 @@ export interface TopicEventsOptions {
    * @default the timeout of `client` when it is a `TopicClient`; none otherwise (every stream end is a reconnect)
    */
   clientTimeoutMs?: number;
+  /**
+   * Start right after this position (the last item handled before a restart, e.g. read from a
+   * `CursorStore`): the service replays what it still holds after it, and a discontinuity tells what it no
+   * longer holds (the next item then comes after `newSequenceNumber`). Needs a real `TopicClient` (see
+   * {@link subscribeAt}); the SDK resubscribes from there and keeps going from the last item it saw.
+   * @default none (start with the newest items)
+   */
+  resumeAfter?: TopicPosition;
 }
 
 /**
@@ -105,14 +114,15 @@ export function topicEvents(
   options: TopicEventsOptions = {},
 ): Observable<TopicEvent> {
   const { retry = momentoResubscribePolicy, onStateChange } = options;
+  const resumeAfter = options.resumeAfter === undefined ? undefined : checkTopicPosition(options.resumeAfter);
   const clientTimeoutMs = options.clientTimeoutMs ?? clientTimeoutOf(client);
   return defer(() => {
     const guard = new SequenceGuard();
+    if (resumeAfter) guard.discontinuity(resumeAfter.sequenceNumber, resumeAfter.sequencePage);
+    const target: SessionTarget = { cacheName, topicName, clientTimeoutMs, resumeAfter };
     const state = stateReporter(onStateChange);
     state('connecting');
-    const session$ = new Observable<TopicEvent>((subscriber) =>
-      openSession(client, { cacheName, topicName, clientTimeoutMs }, guard, state, subscriber),
-    );
+    const session$ = new Observable<TopicEvent>((subscriber) => openSession(client, target, guard, state, subscriber));
     const retried$ =
       retry === false
         ? session$
@@ -144,18 +154,22 @@ interface SessionTarget {
   cacheName: string;
   topicName: string;
   clientTimeoutMs: number | undefined;
+  /** Where a new SDK subscription starts: the stored position until the first item or discontinuity arrived. */
+  resumeAfter: TopicPosition | undefined;
 }
 
 /** One SDK subscription, from `subscribe()` to unsubscribe or error. Returns its teardown. */
 function openSession(
   client: TopicSubscriber,
-  { cacheName, topicName, clientTimeoutMs }: SessionTarget,
+  target: SessionTarget,
   guard: SequenceGuard,
   state: StateReporter,
   subscriber: Subscriber<TopicEvent>,
 ): () => void {
   let done = false;
+  const { cacheName, topicName, clientTimeoutMs } = target;
   let subscription: TopicSubscribe.Subscription | undefined;
+  let sdkState: { readonly lastTopicSequencePage?: number } | undefined;
   const fail = (error: unknown): void => {
     if (done) return;
     done = true;
@@ -174,14 +188,16 @@ function openSession(
       if (!alive()) return;
       const verdict = guard.item(item.sequenceNumber());
       if (verdict.action === 'drop') return;
+      target.resumeAfter = undefined;
       if (verdict.action === 'deliver-after-gap') subscriber.next(verdict.gap);
-      subscriber.next({ type: 'item', value: item.value(), sequenceNumber: item.sequenceNumber(), publisherId: item.tokenId() });
+      subscriber.next({ type: 'item', value: item.value(), sequenceNumber: item.sequenceNumber(), sequencePage: sdkState?.lastTopicSequencePage, publisherId: item.tokenId() });
     },
     onHeartbeat: () => {
       if (alive()) subscriber.next(HEARTBEAT);
     },
     onDiscontinuity: (gap: TopicDiscontinuity) => {
       if (!alive()) return;
+      target.resumeAfter = undefined;
       guard.discontinuity(gap.newSequenceNumber(), gap.newSequencePage());
       subscriber.next({
         type: 'discontinuity',
@@ -204,7 +220,7 @@ function openSession(
       if (!sdkSubscription.isSubscribed) fail(fromMomentoError(error, 'subscribe'));
     },
   };
-  client.subscribe(cacheName, topicName, callbacks).then(
+  subscribeAt(client, cacheName, topicName, callbacks, target.resumeAfter, (state) => (sdkState = state)).then(
     (response) => {
       if (response.type === TopicSubscribeResponse.Error) return fail(fromMomentoError(response, 'subscribe'));
       if (done) return response.unsubscribe();

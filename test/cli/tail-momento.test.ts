@@ -21,7 +21,7 @@ describe.concurrent('streamrx tail momento', () => {
   it('--emulator --limit 3 prints 3 items as NDJSON and exits 0', async () => {
     const { code, lines, stderr } = await runCli(['tail', 'momento', 'cache', 'demo', '--emulator', '--limit', '3']);
     expect(stderr).toContain('connected');
-    expect(parseNdjson(lines)).toEqual([1, 2, 3].map((n) => ({ type: 'item', sequenceNumber: n, publisherId: '', text: JSON.stringify({ n, text: `hello #${n}` }) })));
+    expect(parseNdjson(lines)).toEqual([1, 2, 3].map((n) => ({ type: 'item', sequenceNumber: n, sequencePage: 1, publisherId: '', text: JSON.stringify({ n, text: `hello #${n}` }) })));
     expect(code).toBe(0);
   });
 

@@ -70,11 +70,11 @@ describe('Momento faults: what is delivered and how it recovers', () => {
     emulator.publish(CACHE, 't', 'fresh');
     const seen = await events.next(5, (e) => e.type !== 'heartbeat');
     expect(seen).toEqual([
-      { type: 'item', value: 'one', sequenceNumber: 1, publisherId: '' },
+      { type: 'item', value: 'one', sequenceNumber: 1, sequencePage: 3, publisherId: '' },
       { type: 'discontinuity', lastSequenceNumber: 1, newSequenceNumber: 6, newSequencePage: 3, origin: 'service' },
-      { type: 'item', value: 'seven', sequenceNumber: 7, publisherId: '' },
+      { type: 'item', value: 'seven', sequenceNumber: 7, sequencePage: 3, publisherId: '' },
       { type: 'discontinuity', lastSequenceNumber: 7, newSequenceNumber: 0, newSequencePage: 4, origin: 'service' },
-      { type: 'item', value: 'fresh', sequenceNumber: 1, publisherId: '' },
+      { type: 'item', value: 'fresh', sequenceNumber: 1, sequencePage: 4, publisherId: '' },
     ]);
   });
 
@@ -90,10 +90,10 @@ describe('Momento faults: what is delivered and how it recovers', () => {
     resume();
     const seen = await events.next(4, (e) => e.type !== 'heartbeat');
     expect(seen).toEqual([
-      { type: 'item', value: '1', sequenceNumber: 1, publisherId: '' },
+      { type: 'item', value: '1', sequenceNumber: 1, sequencePage: 1, publisherId: '' },
       { type: 'discontinuity', lastSequenceNumber: 1, newSequenceNumber: 3, newSequencePage: 1, origin: 'service' },
-      { type: 'item', value: '4', sequenceNumber: 4, publisherId: '' },
-      { type: 'item', value: '5', sequenceNumber: 5, publisherId: '' },
+      { type: 'item', value: '4', sequenceNumber: 4, sequencePage: 1, publisherId: '' },
+      { type: 'item', value: '5', sequenceNumber: 5, sequencePage: 1, publisherId: '' },
     ]);
   });
 
@@ -173,9 +173,9 @@ describe('Momento faults: what is delivered and how it recovers', () => {
     emulator.publish(CACHE, 't', 'b');
     const seen = await events.next(3, (e) => e.type !== 'heartbeat');
     expect(seen).toEqual([
-      { type: 'item', value: 'a', sequenceNumber: 1, publisherId: '' },
+      { type: 'item', value: 'a', sequenceNumber: 1, sequencePage: 1, publisherId: '' },
       { type: 'discontinuity', lastSequenceNumber: 1, newSequenceNumber: 2, newSequencePage: undefined, origin: 'resubscribe' },
-      { type: 'item', value: 'b', sequenceNumber: 3, publisherId: '' },
+      { type: 'item', value: 'b', sequenceNumber: 3, sequencePage: 1, publisherId: '' },
     ]);
   });
 });

@@ -21,9 +21,9 @@ describe('topicEvents / topicItems against the emulator (real SDK, real sockets)
     emulator.publish(CACHE, 'orders', 'third', { publisherId: 'other' });
     const received = await items.next(3);
     expect(received).toEqual([
-      { type: 'item', value: 'first', sequenceNumber: 1, publisherId: 'token-1' },
-      { type: 'item', value: new Uint8Array([1, 2, 3]), sequenceNumber: 2, publisherId: 'token-1' },
-      { type: 'item', value: 'third', sequenceNumber: 3, publisherId: 'other' },
+      { type: 'item', value: 'first', sequenceNumber: 1, sequencePage: 1, publisherId: 'token-1' },
+      { type: 'item', value: new Uint8Array([1, 2, 3]), sequenceNumber: 2, sequencePage: 1, publisherId: 'token-1' },
+      { type: 'item', value: 'third', sequenceNumber: 3, sequencePage: 1, publisherId: 'other' },
     ]);
     expect(typeof received[0]!.value).toBe('string');
     expect(received[1]!.value).toBeInstanceOf(Uint8Array);
