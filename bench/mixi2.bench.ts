@@ -10,14 +10,16 @@
 import { request as httpRequest, Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPublicKey, verify } from 'node:crypto';
-import { credentials, Metadata } from '@grpc/grpc-js';
-import { type Subscription } from 'rxjs';
-import { clientCredentials, mixi2Client, mixi2Webhook, SendEventRequest, EventType, type Mixi2Auth } from '../src/mixi2/index.js';
+import { credentials, InterceptingCall, Metadata, type Interceptor, type ServiceError } from '@grpc/grpc-js';
+import { firstValueFrom, type Subscription } from 'rxjs';
+import { clientCredentials, mixi2Client, mixi2Webhook, SendEventRequest, EventType, type Mixi2Auth, type Mixi2Client } from '../src/mixi2/index.js';
 import { ApplicationServiceClient as StreamClient } from '../src/mixi2/gen/social/mixi/application/service/application_stream/v1/service.js';
+import { ApplicationServiceClient as ApiClient, CreatePostRequest, GetUsersRequest } from '../src/mixi2/gen/social/mixi/application/service/application_api/v1/service.js';
 import { buildMixi2User, buildPostCreatedEvent, encodeEventResponse, startMixi2Emulator } from '../src/testing/mixi2/index.js';
 import { WebhookSender } from '../src/testing/mixi2/webhook-sender.js';
 import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
 import type { Comparison } from './harness.js';
+import { uploadComparison } from './mixi2-upload.js';
 
 const EVENTS = 200_000;
 /** Events per stream message: a busy stream batches (a response can carry several events). */
@@ -56,21 +58,25 @@ function realisticEvent(i: number) {
 }
 
 type ChildRequest = { cmd: 'start' | 'flood' | 'waitClosed' };
-type Endpoints = { streamAddress?: string; clientId?: string; clientSecret?: string; tokenUrl?: string };
+type Endpoints = { streamAddress?: string; apiAddress?: string; clientId?: string; clientSecret?: string; tokenUrl?: string };
+/** The users GetUsers asks for in the unary comparison (the emulator knows them). */
+const KNOWN_USER_IDS = ['user-1', 'user-2', 'user-3'];
 
 const CHILD_FLAG = 'MIXI2_BENCH_CHILD';
 if (isBenchChild(CHILD_FLAG)) await serveAsChild();
 
 async function serveAsChild(): Promise<void> {
+  // no rate limits (the default): the unary comparison measures the call path, not a limiter
   const emulator = await startMixi2Emulator({ pingInterval: Infinity, relay: false });
+  emulator.register(...KNOWN_USER_IDS.map((userId) => buildMixi2User({ userId })));
   const distinct = Array.from({ length: DISTINCT }, (_, i) =>
     encodeEventResponse(Array.from({ length: EVENTS_PER_MESSAGE }, (_, j) => realisticEvent(i * EVENTS_PER_MESSAGE + j))),
   );
   const flood = Array.from({ length: EVENTS / EVENTS_PER_MESSAGE }, (_, i) => distinct[i % DISTINCT] as Buffer);
   serveBenchChild<ChildRequest>((request) => {
     if (request.cmd === 'start') {
-      const { streamAddress, clientId, clientSecret, tokenUrl } = emulator;
-      return { streamAddress, clientId, clientSecret, tokenUrl };
+      const { streamAddress, apiAddress, clientId, clientSecret, tokenUrl } = emulator;
+      return { streamAddress, apiAddress, clientId, clientSecret, tokenUrl };
     }
     if (request.cmd === 'waitClosed') return emulator.waitForStreams(0);
     return emulator.waitForStreams(1).then(() => emulator.flood(flood));
@@ -162,6 +168,84 @@ const eventsComparison: Comparison = {
     `streamrx ${Math.round(median(cpuRates.subject)).toLocaleString('en-US')}`,
 };
 
+// ---- unary API calls ----
+const UNARY_CALLS = 4_000;
+const UNARY_IN_FLIGHT = 64;
+const unaryProcess = new BenchChild<ChildRequest>(import.meta.url, CHILD_FLAG);
+let unaryEndpoints: Endpoints = {};
+let unaryAuth: Mixi2Auth;
+
+/** Runs `total` calls, `concurrency` at a time, and returns calls per CPU-second of this process. */
+async function callsPerCpuSecond(total: number, concurrency: number, call: () => Promise<unknown>): Promise<number> {
+  const cpuBefore = process.cpuUsage();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      next += 1;
+      await call();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu = process.cpuUsage(cpuBefore);
+  return total / ((cpu.user + cpu.system) / 1e6);
+}
+
+/** A hand-written client: the generated grpc-js client with an interceptor adding the bearer token. */
+function rawApiClient(token: string): ApiClient {
+  const withToken: Interceptor = (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start: (metadata, listener, next) => {
+        metadata.set('authorization', `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
+  return new ApiClient(unaryEndpoints.apiAddress ?? '', credentials.createInsecure(), { interceptors: [withToken] });
+}
+
+/** One raw call the way a hand-written bot makes it: the request built from a partial, a 30 s deadline (streamrx's default). */
+function rawUnary<Response>(invoke: (deadline: Date, callback: (error: ServiceError | null, response: Response) => void) => void): Promise<Response> {
+  return new Promise((resolve, reject) => invoke(new Date(Date.now() + 30_000), (error, response) => (error ? reject(error) : resolve(response))));
+}
+
+type UnaryVariants = { raw: (client: ApiClient) => Promise<unknown>; streamrx: (client: Mixi2Client) => Promise<unknown> };
+
+function unaryComparison(rpc: string, variants: UnaryVariants): Comparison {
+  let raw: ApiClient | undefined;
+  let client: Mixi2Client | undefined;
+  return {
+    name: `mixi2 api.${rpc} vs raw grpc-js unary client with a token interceptor (${UNARY_IN_FLIGHT} in flight)`,
+    unit: 'calls/cpu-s',
+    goal: '>= 0.95',
+    async setup() {
+      unaryProcess.start();
+      unaryEndpoints = await unaryProcess.call<Endpoints>({ cmd: 'start' });
+      unaryAuth = clientCredentials({ clientId: unaryEndpoints.clientId ?? '', clientSecret: unaryEndpoints.clientSecret ?? '', tokenUrl: unaryEndpoints.tokenUrl });
+      raw = rawApiClient(await unaryAuth.token());
+      // rateLimits: false — the governor (20 per minute per RPC by default) would measure the limiter, not the call path
+      client = mixi2Client({ auth: unaryAuth, apiAddress: unaryEndpoints.apiAddress, credentials: credentials.createInsecure(), rateLimits: false });
+    },
+    async teardown() {
+      raw?.close();
+      unaryProcess.stop();
+    },
+    baseline: () => callsPerCpuSecond(UNARY_CALLS, UNARY_IN_FLIGHT, () => variants.raw(raw!)),
+    subject: () => callsPerCpuSecond(UNARY_CALLS, UNARY_IN_FLIGHT, () => variants.streamrx(client!)),
+    note: (baseline, subject) =>
+      `${UNARY_CALLS.toLocaleString('en-US')} calls per run, emulator in a child process; client CPU per call: raw ${(1e6 / baseline).toFixed(1)} µs, streamrx ${(1e6 / subject).toFixed(1)} µs`,
+  };
+}
+
+const unaryComparisons: Comparison[] = [
+  unaryComparison('createPost', {
+    raw: (api) => rawUnary((deadline, callback) => api.createPost(CreatePostRequest.fromPartial({ text: 'ベンチマークの投稿です' }), new Metadata(), { deadline }, callback)),
+    streamrx: (client) => firstValueFrom(client.api.createPost({ text: 'ベンチマークの投稿です' })),
+  }),
+  unaryComparison('getUsers', {
+    raw: (api) => rawUnary((deadline, callback) => api.getUsers(GetUsersRequest.fromPartial({ userIdList: KNOWN_USER_IDS }), new Metadata(), { deadline }, callback)),
+    streamrx: (client) => firstValueFrom(client.api.getUsers({ userIdList: KNOWN_USER_IDS })),
+  }),
+];
+
 // ---- webhook ----
 const sender = new WebhookSender();
 const agent = new Agent({ keepAlive: true, maxSockets: DELIVERY_CONCURRENCY });
@@ -248,4 +332,4 @@ const webhookComparison: Comparison = {
   note: (baseline, subject) => `${DELIVERIES} signed deliveries × ${EVENTS_PER_DELIVERY} events, ${DELIVERY_CONCURRENCY} in flight; streamrx ${Math.round(subject).toLocaleString('en-US')} verified events/s (hand-written ${Math.round(baseline).toLocaleString('en-US')})`,
 };
 
-export default [eventsComparison, webhookComparison];
+export default [eventsComparison, ...unaryComparisons, webhookComparison, uploadComparison];

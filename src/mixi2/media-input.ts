@@ -11,7 +11,12 @@ import { InitiatePostMediaUploadRequest_Type as MediaType } from './protocol.js'
  * if (bytes.length > mixi2MediaLimits.image) console.warn('too large for mixi2');
  * ```
  */
-export const mixi2MediaLimits: Readonly<{ image: number; video: number }> = Object.freeze({ image: 15_000_000, video: 50_000_000 });
+export const mixi2MediaLimits: Readonly<{
+  /** Largest image, in bytes: 15,000,000. */
+  image: number;
+  /** Largest video, in bytes: 50,000,000. */
+  video: number;
+}> = Object.freeze({ image: 15_000_000, video: 50_000_000 });
 
 /**
  * One media to upload to mixi2 with {@link Mixi2Client.uploadMedia}.
@@ -45,8 +50,11 @@ export interface CheckedMedia {
   readonly mediaType: MediaType;
   readonly contentType: string;
   readonly description: string | undefined;
-  /** The bytes for one attempt; throws `InvalidArgumentError` when a one-shot `Readable` is asked twice. */
-  readonly open: () => Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+  /**
+   * The bytes for one attempt: an array when they are all in memory (written at once), else a stream.
+   * Throws `InvalidArgumentError` when a one-shot `Readable` is asked twice.
+   */
+  readonly open: () => readonly Uint8Array[] | AsyncIterable<Uint8Array>;
 }
 
 /** Checks a {@link Mixi2Media} (size, limits, type) without reading it; throws `InvalidArgumentError`. */
@@ -77,10 +85,10 @@ function sizeOf(media: Mixi2Media): number {
 }
 
 /** Largest piece written at once: small enough for steady progress, large enough to cost nothing. */
-const CHUNK = 256 * 1024;
+const CHUNK = 1024 * 1024;
 
-function opener(data: Mixi2Media['data']): () => Iterable<Uint8Array> | AsyncIterable<Uint8Array> {
-  if (data instanceof Uint8Array) return () => slices(data);
+function opener(data: Mixi2Media['data']): () => readonly Uint8Array[] | AsyncIterable<Uint8Array> {
+  if (data instanceof Uint8Array) return () => [...slices(data)];
   if (data instanceof Blob) return () => data.stream() as unknown as AsyncIterable<Uint8Array>;
   if (typeof data === 'function') return () => data();
   if (!(data instanceof Readable)) throw new InvalidArgumentError('uploadMedia: data must be a Uint8Array, a Blob, a Readable or a function returning a Readable');

@@ -32,8 +32,7 @@ export interface Mixi2MediaPolling {
 export function pollMediaStatus(api: Mixi2Api, mediaId: string, polling: Mixi2MediaPolling, scheduler: SchedulerLike): Observable<MediaStatus> {
   const { initialDelay = 500, multiplier = 1.5, maxDelay = 5000, timeout: limit = 300_000 } = polling;
   const poll = (attempt: number, started: number): Observable<MediaStatus> =>
-    timer(Math.min(initialDelay * multiplier ** attempt, maxDelay), scheduler).pipe(
-      switchMap(() => api.getPostMediaStatus({ mediaId })),
+    afterWait(Math.min(initialDelay * multiplier ** attempt, maxDelay), scheduler, defer(() => api.getPostMediaStatus({ mediaId }))).pipe(
       map(({ status }) => status),
       switchMap((status) => {
         if (status === MediaStatus.STATUS_FAILED) return throwError(() => new Mixi2MediaFailedError(mediaId));
@@ -48,4 +47,9 @@ export function pollMediaStatus(api: Mixi2Api, mediaId: string, polling: Mixi2Me
       }),
     );
   return defer(() => poll(0, scheduler.now()));
+}
+
+/** `call` after `wait` ms; at once (no timer) when `wait` is 0. */
+function afterWait<T>(wait: number, scheduler: SchedulerLike, call: Observable<T>): Observable<T> {
+  return wait > 0 ? timer(wait, scheduler).pipe(switchMap(() => call)) : call;
 }

@@ -43,7 +43,12 @@ function table(everyRpc: readonly RateRule[], overrides: Partial<Record<Mixi2Api
  * const client = mixi2ClientFromEnv({ rateLimits: { rules: mixi2RateLimitTables.otnc } });
  * ```
  */
-export const mixi2RateLimitTables: Readonly<{ mstMkt: Mixi2RateLimitTable; otnc: Mixi2RateLimitTable }> = Object.freeze({
+export const mixi2RateLimitTables: Readonly<{
+  /** mst-mkt docs after API v1.2.0: 20 per minute per RPC; initiatePostMediaUpload also 200 per hour (the default). */
+  mstMkt: Mixi2RateLimitTable;
+  /** otnc/mixi2-js docs, API v1.1: 10 per minute on the listed RPCs; initiatePostMediaUpload 10 per minute and 100 per hour. */
+  otnc: Mixi2RateLimitTable;
+}> = Object.freeze({
   mstMkt: table(perMinute(20), {
     initiatePostMediaUpload: Object.freeze([{ limit: 20, window: MINUTE }, { limit: 200, window: HOUR }]),
   }),

@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { Observable } from 'rxjs';
@@ -11,7 +11,8 @@ export interface UploadRequest {
   token: string;
   contentType: string;
   size: number;
-  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+  /** An array of bytes in memory (written at once, progress as each part is flushed), or a stream. */
+  chunks: readonly Uint8Array[] | AsyncIterable<Uint8Array>;
 }
 
 /** The upload URL answered with a non-2xx status (its body, parsed when JSON). */
@@ -25,9 +26,9 @@ export class UploadRefusal extends Error {
 }
 
 /**
- * POSTs the bytes to the upload URL with the bearer token: emits the bytes handed to the connection so far
- * (with backpressure, so at most a buffer ahead of the network), completes on a 2xx answer, errors with {@link UploadRefusal} on another status and with
- * `ConnectionLostError` when the connection fails. Unsubscribing destroys the request (the server sees it
+ * POSTs the bytes to the upload URL with the bearer token: emits the bytes sent so far (bytes in memory: as
+ * each part is flushed; a stream: as handed on, with backpressure), completes on a 2xx answer, errors with
+ * {@link UploadRefusal} on another status and with `ConnectionLostError` when the connection fails. Unsubscribing destroys the request (the server sees it
  * aborted).
  */
 export function uploadBytes(upload: UploadRequest): Observable<number> {
@@ -49,22 +50,53 @@ export function uploadBytes(upload: UploadRequest): Observable<number> {
       answered = true;
       readAnswer(response).then(
         ({ status, body }) => {
-          req.destroy();
+          // Answered before the whole body went out: stop sending. Otherwise the connection is kept for reuse.
+          if (!req.writableFinished) req.destroy();
           if (status >= 200 && status < 300) subscriber.complete();
           else subscriber.error(new UploadRefusal(status, body));
         },
         (error: unknown) => subscriber.error(new ConnectionLostError('mixi2 media upload: the answer was cut', { cause: error })),
       );
     });
-    const source = Readable.from(upload.chunks, { objectMode: false });
-    let sourceError: Error | undefined;
-    source.on('error', (error) => (sourceError = error));
-    // Backpressure end to end; the pipeline destroys the request when the source fails.
-    pipeline(source, counting((sent) => subscriber.next(sent)), req, (error) => {
-      if (!error || answered || isPrematureClose(error)) return;
-      subscriber.error(sourceError ?? new ConnectionLostError('mixi2 media upload: the connection failed', { cause: withoutUrl(error) }));
+    req.on('error', (error) => {
+      if (!answered) subscriber.error(new ConnectionLostError('mixi2 media upload: the connection failed', { cause: withoutUrl(error) }));
     });
+    const report = (sent: number): void => subscriber.next(sent);
+    if (isArray(upload.chunks)) writeAll(req, upload.chunks, report);
+    else {
+      stream(req, upload.chunks, report, (error) => {
+        if (!answered) subscriber.error(error);
+      });
+    }
     return () => req.destroy();
+  });
+}
+
+function isArray(chunks: UploadRequest['chunks']): chunks is readonly Uint8Array[] {
+  return Array.isArray(chunks);
+}
+
+/** Queues every part at once (as `end(bytes)` would) and reports each part once flushed. */
+function writeAll(req: ClientRequest, parts: readonly Uint8Array[], report: (sent: number) => void): void {
+  let sent = 0;
+  for (const part of parts) {
+    req.write(part, (error) => {
+      if (error) return;
+      sent += part.byteLength;
+      report(sent);
+    });
+  }
+  req.end();
+}
+
+/** Pipes a stream into the request with backpressure; a failure of the source or the connection goes to `fail`. */
+function stream(req: ClientRequest, chunks: AsyncIterable<Uint8Array>, report: (sent: number) => void, fail: (error: Error) => void): void {
+  const source = Readable.from(chunks, { objectMode: false });
+  let sourceError: Error | undefined;
+  source.on('error', (error) => (sourceError = error));
+  pipeline(source, counting(report), req, (error) => {
+    if (!error || isPrematureClose(error)) return;
+    fail(sourceError ?? new ConnectionLostError('mixi2 media upload: the connection failed', { cause: withoutUrl(error) }));
   });
 }
 
