@@ -5,6 +5,7 @@ import { keywordReactionsMain } from '../../recipes/keyword-reactions.js';
 import { liveReactionsMain } from '../../recipes/live-reactions.js';
 import { mentionReplyMain } from '../../recipes/mention-reply.js';
 import { runRecipes, type RunRecipesOptions } from '../../recipes/runner.js';
+import { trendsMain } from '../../recipes/trends.js';
 import { webhookReceiverMain } from '../../recipes/webhook-receiver.js';
 import type { RecipeRun } from '../../recipes/recipe-run.js';
 import { tinyPolicies, until } from './harness.js';
@@ -16,6 +17,7 @@ const mains: ReadonlyArray<[string, RunRecipesOptions]> = [
   ['live-reactions', liveReactionsMain({})],
   ['cross-feed', crossFeedMain({})],
   ['webhook-receiver', webhookReceiverMain({}, () => undefined)],
+  ['trends', trendsMain({})],
 ];
 
 describe('each recipe main, as `npx tsx recipes/<file>.ts` runs it (in-process, no credentials)', () => {

@@ -22,6 +22,8 @@ export interface NoteDraft {
   replyId?: string | null;
   /** The id of the note this one renotes. @default null */
   renoteId?: string | null;
+  /** When the note was created (ISO 8601): an earlier time makes it arrive late, like a federated note. @default now */
+  createdAt?: string;
   /** A poll; every choice starts with 0 votes. @default null */
   poll?: {
     /** The choices' texts. */
@@ -68,7 +70,7 @@ export class MisskeyWorld {
   createNote(userId: string, draft: NoteDraft): StoredNote {
     const note: StoredNote = {
       id: this.nextId(),
-      createdAt: new Date().toISOString(),
+      createdAt: draft.createdAt ?? new Date().toISOString(),
       userId,
       text: draft.text ?? null,
       cw: draft.cw ?? null,
