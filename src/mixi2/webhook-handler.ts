@@ -3,6 +3,8 @@ import { Observable, share, Subject } from 'rxjs';
 import { dedupeBy, type DedupeOptions } from '../core/dedupe-by.js';
 import { AuthenticationError, InvalidArgumentError, ProtocolError } from '../core/errors.js';
 import { isPing } from './event-narrowing.js';
+import type { CursorStore } from '../state/cursor-store.js';
+import { PersistedIdWindow } from '../state/persisted-id-window.js';
 import type { Event } from './gen/social/mixi/application/model/v1/event.js';
 import { MIXI2_SIGNATURE_HEADER, MIXI2_TIMESTAMP_HEADER, mixi2WebhookVerifier, type Mixi2WebhookVerifyOptions } from './webhook-verify.js';
 
@@ -22,6 +24,20 @@ export interface Mixi2WebhookHandlerOptions extends Mixi2WebhookVerifyOptions {
    * @default { capacity: 10000, ttl: 600000 }
    */
   dedupe?: DedupeOptions | false;
+  /**
+   * Keep the duplicate window in a cursor store (e.g. `fileCursorStore`), so that it survives a restart: a
+   * delivery mixi2 retries after the receiver restarted is answered 204 and not emitted again. Each new
+   * event is emitted first, then its id is stored, then the delivery is answered 204 (a crash in between
+   * means no 204, so mixi2 retries and the event is handled again: at least once). Uses `dedupe`'s
+   * `capacity` and `ttl` (`dedupe: false` is not allowed with it).
+   * @default none (the window lives in memory)
+   */
+  store?: {
+    /** Where the window is kept. */
+    cursorStore: CursorStore;
+    /** The key it is kept under. @default 'mixi2:webhook:handled' */
+    key?: string;
+  };
 }
 
 /**
@@ -56,7 +72,36 @@ export function mixi2WebhookHandler(options: Mixi2WebhookHandlerOptions): Mixi2W
   const { maxBodyBytes = 1_048_576, dedupe = { capacity: 10_000, ttl: 600_000 } } = options;
   const check = mixi2WebhookVerifier(options);
   const received = new Subject<Event>();
-  const events$ = (dedupe === false ? received : received.pipe(dedupeBy((e: Event) => e.eventId, dedupe))).pipe(share());
+  if (options.store && dedupe === false) throw new InvalidArgumentError('mixi2WebhookHandler: store needs de-duplication (dedupe must not be false)');
+  const handled = options.store
+    ? new PersistedIdWindow(options.store.cursorStore, options.store.key ?? 'mixi2:webhook:handled', { capacity: dedupe ? dedupe.capacity : undefined, ttl: dedupe ? dedupe.ttl : undefined })
+    : undefined;
+  const deduped = dedupe === false || handled ? received : received.pipe(dedupeBy((e: Event) => e.eventId, dedupe));
+  const events$ = deduped.pipe(share());
+
+  /** Emits the new events of a verified delivery and answers it: 204 once their ids are stored (with a store). */
+  const deliver = (response: ServerResponse, events: readonly Event[]): void => {
+    const fresh = events.filter((event) => !isPing(event));
+    if (!handled) {
+      answer(response, 204);
+      for (const event of fresh) received.next(event);
+      return;
+    }
+    handled
+      .load()
+      .then(() => {
+        const unseen = fresh.filter((event) => !handled.has(event.eventId));
+        if (unseen.length === 0) return undefined;
+        handled.remember(unseen.map((event) => event.eventId));
+        for (const event of unseen) received.next(event);
+        return handled.persist();
+      })
+      .then(
+        () => answer(response, 204),
+        // Not stored: no 204, so mixi2 retries (and the event may be handled again).
+        () => answer(response, 503),
+      );
+  };
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     if (request.method !== 'POST') return answer(response, 405);
@@ -74,8 +119,7 @@ export function mixi2WebhookHandler(options: Mixi2WebhookHandlerOptions): Mixi2W
         } catch (error) {
           return answer(response, statusOf(error));
         }
-        answer(response, 204);
-        for (const event of events) if (!isPing(event)) received.next(event);
+        deliver(response, events);
       },
       (error: unknown) => answer(response, statusOf(error)),
     );
