@@ -12,6 +12,6 @@ import type { Note } from './types.js';
  * client.channel('homeTimeline').pipe(map((m) => m.body), withEventTime(misskeyNoteTime, { maxLateness: 5_000 }));
  * ```
  */
-export function misskeyNoteTime(note: Pick<Note, 'createdAt'>): number {
+export function misskeyNoteTime<N extends Pick<Note, 'createdAt'>>(note: N): number {
   return Date.parse(note.createdAt);
 }

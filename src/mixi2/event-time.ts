@@ -25,7 +25,7 @@ export function timestampMillis(timestamp: Timestamp): number {
  * client.events().pipe(filter(isPostCreated), withEventTime(mixi2EventTime, { maxLateness: 2_000 }));
  * ```
  */
-export function mixi2EventTime(event: Event, arrival: number): number {
+export function mixi2EventTime<E extends Event>(event: E, arrival: number): number {
   const body = event.body;
   const createdAt =
     body?.$case === 'postCreatedEvent' ? body.value.post?.createdAt : body?.$case === 'chatMessageReceivedEvent' ? body.value.message?.createdAt : undefined;

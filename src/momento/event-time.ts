@@ -14,6 +14,6 @@ import type { TopicItemEvent } from './topic-event.js';
  * topicItems(client, 'cache', 'feed').pipe(withEventTime(momentoPublishOrder), tumblingWindows(100, { aggregate: counting() }));
  * ```
  */
-export function momentoPublishOrder(item: Pick<TopicItemEvent, 'sequenceNumber'>): number {
+export function momentoPublishOrder<I extends Pick<TopicItemEvent, 'sequenceNumber'>>(item: I): number {
   return item.sequenceNumber;
 }
