@@ -11,9 +11,9 @@ import { WatermarkMerger } from './watermark-merger.js';
  * last watermark at `+Infinity`; errors as soon as one input errors.
  *
  * ```text
- * mixi2    a(5) W5          b(9) W9                |
- * misskey        x(4) W4                W8 (idle)
- * merged   a    x    W4     b          W8          W∞|   (wait: W5 needs both; misskey idle releases mixi2's 9)
+ * mixi2     a(5) W5 ------------ b(9) W9 ----------------- |
+ * misskey   -------- x(4) W4 ---------------- W8 (idle)
+ * merged    a ------ x    W4 --- b ---------- W9 ---------- W9 (idle)
  * ```
  *
  * @example

@@ -17,8 +17,8 @@ import { windowResultElement, type WindowOptions, type WindowResult } from './wi
  * theirs); later ones are dropped (`onDropped`).
  *
  * ```text
- * gap 5      a(0)  b(3)  c(12)  W10        d(7)                W20
- * output                        [0,8)=2    [0,17)=4 (update)    …      d bridges [0,8) and [12,17)
+ * gap 6, allowedLateness 10   a(0) b(3) c(13) W10          d(8)                        W20
+ * output                                      [0,9)=2 W10  (bridges [0,9) and [13,19))  [0,19)=4 update, W20
  * ```
  *
  * @example

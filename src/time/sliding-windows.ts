@@ -14,9 +14,8 @@ import { windowResultElement, type WindowOptions, type WindowResult } from './wi
  * on completion every open window is emitted.
  *
  * ```text
- * size 10, slide 5       a(3)  b(7)  W10              c(8)      W16      |
- * windows [0,10) [5,15)  a→[-5,5),[0,10)  b→[0,10),[5,15)
- * output                 ...   ...   [0,10)=2 W10     [5,15)…  [5,15)=2 W16 …
+ * size 10, slide 5   a(7)  b(12)  W10          W15          W20
+ * output                          [0,10)=1 W10 [5,15)=2 W15 [10,20)=1 W20   (a is in [0,10) and [5,15))
  * ```
  *
  * @example

@@ -10,8 +10,8 @@ import type { WindowOptions, WindowResult } from './window-options.js';
  * sliding windows whose slide is their size).
  *
  * ```text
- * size 10      a(3) b(10) W10          c(9) W20         d(2)
- * output       a    b     [0,10)=1 W10  [0,10)=2 (update) [10,20)=1 W20   d dropped (allowedLateness 5)
+ * size 10, allowedLateness 5   a(3)  W10           b(8)              W14   c(9)              W15   d(7)
+ * output                             [0,10)=1 W10  [0,10)=2 update   W14   [0,10)=3 update   W15   (dropped)
  * ```
  *
  * @example

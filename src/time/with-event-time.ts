@@ -41,7 +41,7 @@ export interface WithEventTimeOptions {
  *
  * ```text
  * values   a(t=5) b(t=9) c(t=6) d(t=12) |
- * output   a W3   b W7   c      d W10   W∞|     (maxLateness 2: c is out of order but on time)
+ * output   a W3   b W7   c      d W10   W∞|     (maxLateness 2: c arrives behind W7, so it is late)
  * ```
  *
  * @example
