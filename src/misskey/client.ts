@@ -1,22 +1,26 @@
 import { Observable, Subject, distinctUntilChanged, throwError, type SchedulerLike, type Subscriber } from 'rxjs';
 import type { ConnectionState } from '../core/connection-state.js';
 import { InvalidArgumentError } from '../core/errors.js';
+import { RateGovernor, type RateGovernorState } from '../core/rate-governor.js';
+import type { RateRule } from '../core/rate-rule.js';
 import type { RetryBackoffOptions } from '../core/retry-backoff.js';
 import { ChannelLink, sharedChannelNames, type ChannelListener } from './channel-link.js';
 import { TimelineGapFiller, type GapFill, type GapFillBudget } from './gap-fill.js';
 import { defaultHttpRetry, httpApi } from './http-api.js';
 import { fetchTransport, nodeHttpTransport, type FetchLike } from './http-transport.js';
+import type { FileValue } from './file-value.js';
 import { MisskeySession, type MisskeyClientStats } from './session.js';
 import type { WebSocketConstructor } from './socket-link.js';
 import { notificationsEndpoint, timelineEndpoints } from './timeline-endpoints.js';
+import { fileUploader, type DriveUploadEvent, type UploadFileOptions } from './upload-file.js';
 import type {
+  ApiParams,
   BroadcastMessage,
   ChannelMessage,
   ChannelName,
   ChannelOutbound,
   ChannelParams,
   EndpointName,
-  EndpointParams,
   EndpointResponse,
   Note,
   NoteUpdate,
@@ -68,14 +72,33 @@ export interface MisskeyOptions {
         /** Pages fetched at most per gap-fill. @default 10 */
         maxPages?: number;
       };
-  /** HTTP API behaviour. `retry`: backoff of 5xx and network failures (`maxRetries: 0` disables); `retryRateLimited`: also retry 429 after `Retry-After`; `timeout` per attempt in ms. @default { retry: { initialDelay: 250, multiplier: 2, maxDelay: 5000, maxRetries: 3, jitter: 0.5 }, retryRateLimited: false, timeout: 30000 } */
+  /**
+   * HTTP API behaviour. `retry`: backoff of 5xx and network failures (`maxRetries: 0` disables);
+   * `retryRateLimited`: a 429 call waits for its endpoint's hold and tries again; `timeout` per attempt in ms
+   * (an upload's whole transfer included); `rateLimits`: the client's own per-endpoint limits; `maxQueued`:
+   * calls allowed to wait for a limit at once.
+   * @default { retry: { initialDelay: 250, multiplier: 2, maxDelay: 5000, maxRetries: 3, jitter: 0.5 }, retryRateLimited: true, timeout: 30000, rateLimits: {}, maxQueued: 10000 }
+   */
   http?: {
     /** Backoff of 5xx and network failures; `maxRetries: 0` disables retries. @default defaultHttpRetry */
     retry?: RetryBackoffOptions;
-    /** Whether 429 answers are retried too, after `Retry-After`. @default false */
+    /**
+     * Whether a 429 call waits until its endpoint's hold ends (`info.resetMs` / `Retry-After`, shared by
+     * every caller) and tries again, counted in `retry.maxRetries`; `false` ends it with `RateLimitError`
+     * (the endpoint is held for the other calls all the same). @default true
+     */
     retryRateLimited?: boolean;
     /** Time limit of each attempt, in ms. @default 30000 */
     timeout?: number;
+    /**
+     * Limits the client keeps by itself, per endpoint: at most `limit` call starts in any sliding `window` ms,
+     * shared by every pipeline of this client; calls over it wait their turn (FIFO per endpoint) instead of
+     * spending a call on a 429. {@link misskeyUserRateLimits} holds a real server's figures for a normal user.
+     * @default {} (no limits of its own; 429 holds still apply)
+     */
+    rateLimits?: Readonly<Record<string, readonly RateRule[]>>;
+    /** Calls allowed to wait for a limit or a hold at once; past it a call fails with `RateLimitQueueFullError`. @default 10000 */
+    maxQueued?: number;
   };
   /** Time a stream API request may wait for its answer, in ms. @default 30000 */
   streamApiTimeout?: number;
@@ -105,14 +128,32 @@ export interface ApiCallOptions {
   transport?: 'http' | 'stream';
 }
 
+/** What a client shows of its rate limiting, for monitoring. */
+export interface RateLimitsView {
+  /** Calls waiting now, endpoints held by a 429 and until when (scheduler time), waits so far and their total time. */
+  state(): RateGovernorState;
+}
+
 /** A Misskey client: cold Observables over one shared socket and the HTTP API. */
 export interface MisskeyClient {
   /** Messages of one channel connection (shared per name for `main`, `drive`, `serverStats`, `queueStats`, `admin`, `reversi`). */
   channel<C extends ChannelName>(name: C, params?: ChannelParams<C>, options?: ChannelOptions<C>): Observable<ChannelMessage<C>>;
   /** Updates of one note; one `subNote` however many subscribers, `unsubNote` when the last leaves. */
   noteUpdates(noteId: string): Observable<NoteUpdate>;
-  /** One API call: its typed response, then completion. */
-  api<E extends EndpointName, P extends EndpointParams<E> = EndpointParams<E>>(endpoint: E, params?: P, options?: ApiCallOptions): Observable<EndpointResponse<E, P>>;
+  /**
+   * One API call: its typed response, then completion. Params holding a file value (`Blob`, `Uint8Array`,
+   * `{ stream, size }`) are sent as `multipart/form-data` (e.g. `drive/files/create`).
+   */
+  api<E extends EndpointName, P extends ApiParams<E> = ApiParams<E>>(endpoint: E, params?: P, options?: ApiCallOptions): Observable<EndpointResponse<E, P>>;
+  /**
+   * Uploads a file to the drive (`drive/files/create`, multipart): `progress` events, then `uploaded` with
+   * the `DriveFile`, whose `id` goes into `notes/create`'s `fileIds`. Unsubscribing aborts the upload. Retried
+   * like other calls on 5xx and network failures (safe: the server returns the same file for the same bytes),
+   * except from a stream, which cannot be read twice.
+   */
+  uploadFile(file: FileValue, options?: UploadFileOptions): Observable<DriveUploadEvent>;
+  /** The HTTP calls' rate limiting (one governor per client, shared by all its pipelines). */
+  readonly rateLimits: RateLimitsView;
   /** Server-wide broadcasts: `emojiAdded`, `emojiUpdated`, `emojiDeleted`, `announcementCreated`. */
   broadcasts(): Observable<BroadcastMessage>;
   /** The socket's state; `'closed'` while nobody is subscribed. */
@@ -187,13 +228,16 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
     streamApiTimeout: options.streamApiTimeout ?? 30_000,
     scheduler,
   });
+  const rateLimits = options.http?.rateLimits ?? {};
+  const governor = new RateGovernor({ rules: (endpoint) => rateLimits[endpoint] ?? [], maxQueued: options.http?.maxQueued, scheduler });
   const http = httpApi({
     origin: origin.href,
     token,
     transport: options.fetch ? fetchTransport(options.fetch) : nodeHttpTransport(),
     retry: options.http?.retry ?? defaultHttpRetry,
-    retryRateLimited: options.http?.retryRateLimited ?? false,
+    retryRateLimited: options.http?.retryRateLimited ?? true,
     timeout: options.http?.timeout ?? 30_000,
+    governor,
     scheduler,
   });
   const gapFillBudget = gapFillBudgetOf(options.gapFill);
@@ -245,14 +289,15 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
       return () => session.detachNote(noteId, subscriber);
     });
 
-  const api = <E extends EndpointName, P extends EndpointParams<E>>(endpoint: E, params?: P, callOptions: ApiCallOptions = {}): Observable<EndpointResponse<E, P>> => {
+  // Untyped inside: checking a generic implementation against the typed signature is too much for tsc.
+  const api = (endpoint: string, params: object | undefined, callOptions: ApiCallOptions = {}): Observable<unknown> => {
     if (typeof endpoint !== 'string' || !/^[\w\-/]+$/.test(endpoint)) return throwError(() => new InvalidArgumentError(`not an endpoint name: ${String(endpoint).slice(0, 60)}`));
     const transport = callOptions.transport ?? apiTransport;
     if (transport === 'stream') {
       if (!legacy) return throwError(() => new InvalidArgumentError("stream API transport needs protocol 'legacy'"));
-      return session.streamRequest<EndpointResponse<E, P>>(endpoint, params);
+      return session.streamRequest<unknown>(endpoint, params);
     }
-    return http<EndpointResponse<E, P>>(endpoint, params as object | undefined);
+    return http<unknown>(endpoint, params);
   };
 
   const broadcasts = (): Observable<BroadcastMessage> =>
@@ -264,7 +309,9 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
   return {
     channel,
     noteUpdates,
-    api,
+    api: api as MisskeyClient['api'],
+    uploadFile: fileUploader(http),
+    rateLimits: { state: () => governor.state() },
     broadcasts,
     state$: session.state$.pipe(distinctUntilChanged()),
     gapFills$: gapFills.asObservable(),

@@ -1,6 +1,8 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { RequestTimeoutError } from '../core/errors.js';
+import type { MultipartBody } from './multipart-body.js';
+import { pumpUpload } from './upload-pump.js';
 
 /** What a transport returns: the status, a header reader and the body text. */
 export interface HttpAnswer {
@@ -28,15 +30,27 @@ export interface HttpExchange {
 }
 
 /**
- * Sends one `POST` with a JSON body. `timeoutMs` bounds the time until the whole answer is in. The default is
- * {@link nodeHttpTransport}; {@link fetchTransport} adapts any `fetch`.
+ * Sends one `POST` of a {@link MultipartBody}, streaming it; `onSent(bytes)` reports the bytes handed to the
+ * network so far. `timeoutMs` bounds the whole exchange, upload included. Cancelling stops the upload.
  */
-export type HttpTransport = (url: string, body: string, timeoutMs: number) => HttpExchange;
+export type UploadTransport = (url: string, body: MultipartBody, timeoutMs: number, onSent: (bytes: number) => void) => HttpExchange;
 
-/** The part of `fetch` the library needs (global `fetch`, undici's, a test double). */
+/**
+ * Sends one `POST` with a JSON body. `timeoutMs` bounds the time until the whole answer is in. The default is
+ * {@link nodeHttpTransport}; {@link fetchTransport} adapts any `fetch`. A transport that can also send
+ * multipart uploads has an {@link UploadTransport} as `upload` (both built-in ones do); uploads through a
+ * transport without it fail with {@link streamrx!InvalidArgumentError}.
+ */
+export interface HttpTransport {
+  (url: string, body: string, timeoutMs: number): HttpExchange;
+  /** Sends a multipart upload. @default absent: the transport cannot upload */
+  upload?: UploadTransport;
+}
+
+/** The part of `fetch` the library needs (global `fetch`, undici's, a test double). Uploads pass a stream body with `duplex: 'half'`. */
 export type FetchLike = (
   url: string,
-  init: { method: string; body: string; headers: Record<string, string>; signal: AbortSignal },
+  init: { method: string; body: string | ReadableStream<Uint8Array>; headers: Record<string, string>; signal: AbortSignal; duplex?: 'half' },
 ) => Promise<{
   /** The HTTP status code. */
   status: number;
@@ -93,6 +107,7 @@ class DeadlineSweep {
  * A transport over `node:http`/`node:https` with a keep-alive agent: Node 20's global `fetch` spends about
  * 0.3 ms CPU per request, this a fraction of it (no AbortController, and one shared timer for every
  * request's time limit instead of a timer per request). Idle pooled sockets are closed after `idleMs`.
+ * Its `upload` streams multipart bodies with `Content-Length`, respecting back-pressure.
  *
  * @param idleMs how long an idle keep-alive socket is kept, in ms. @default 4000
  * @example
@@ -104,14 +119,14 @@ export function nodeHttpTransport(idleMs = 4000): HttpTransport {
   let httpAgent: HttpAgent | undefined;
   let httpsAgent: HttpsAgent | undefined;
   const deadlines = new DeadlineSweep();
-  return (url, body, timeoutMs) => {
+  const exchange = (url: string, headers: Record<string, string | number>, timeoutMs: number, sendBody: (req: ClientRequest, fail: (error: unknown) => void) => void): HttpExchange => {
     let cancelled = false;
     const secure = url.startsWith('https:');
     const agent = secure ? (httpsAgent ??= new HttpsAgent({ keepAlive: true, timeout: idleMs })) : (httpAgent ??= new HttpAgent({ keepAlive: true, timeout: idleMs }));
     const send = secure ? httpsRequest : httpRequest;
     let req: ClientRequest | undefined;
     const answer = new Promise<HttpAnswer>((resolve, reject) => {
-      req = send(url, { method: 'POST', agent, headers: { ...jsonHeaders, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      req = send(url, { method: 'POST', agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) => {
@@ -136,7 +151,11 @@ export function nodeHttpTransport(idleMs = 4000): HttpTransport {
         if (!cancelled) reject(error);
       });
       deadlines.watch(req, timeoutMs);
-      req.end(body);
+      sendBody(req, (error) => {
+        deadlines.settled(req);
+        if (!cancelled) reject(error);
+        req?.destroy();
+      });
     });
     return {
       answer,
@@ -147,10 +166,38 @@ export function nodeHttpTransport(idleMs = 4000): HttpTransport {
       },
     };
   };
+  const transport: HttpTransport = (url, body, timeoutMs) =>
+    exchange(url, { ...jsonHeaders, 'Content-Length': Buffer.byteLength(body) }, timeoutMs, (req) => req.end(body));
+  transport.upload = (url, body, timeoutMs, onSent) =>
+    exchange(url, { 'Content-Type': body.contentType, 'Content-Length': body.length }, timeoutMs, (req, fail) => pumpUpload(req, body, onSent, fail));
+  return transport;
+}
+
+/** A `ReadableStream` over a multipart body's chunks, counting what `fetch` has pulled as sent. */
+function uploadStream(body: MultipartBody, onSent: (bytes: number) => void): ReadableStream<Uint8Array> {
+  let chunks: AsyncIterator<Uint8Array> | undefined;
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      chunks ??= body.chunks()[Symbol.asyncIterator]();
+      const next = await chunks.next();
+      if (next.done) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(next.value);
+      sent += next.value.byteLength;
+      onSent(sent);
+    },
+    cancel: async () => {
+      await chunks?.return?.();
+    },
+  });
 }
 
 /**
- * Adapts a `fetch` implementation to a {@link HttpTransport}.
+ * Adapts a `fetch` implementation to a {@link HttpTransport}. Its `upload` passes the multipart body as a
+ * stream (`duplex: 'half'`) with `Content-Length`; progress counts the bytes `fetch` has read.
  *
  * @example
  * ```ts
@@ -158,7 +205,7 @@ export function nodeHttpTransport(idleMs = 4000): HttpTransport {
  * ```
  */
 export function fetchTransport(fetchImpl: FetchLike): HttpTransport {
-  return (url, body, timeoutMs) => {
+  const exchange = (url: string, body: string | ReadableStream<Uint8Array>, headers: Record<string, string>, timeoutMs: number): HttpExchange => {
     const abort = new AbortController();
     let timedOut = false;
     const timer = Number.isFinite(timeoutMs)
@@ -169,7 +216,7 @@ export function fetchTransport(fetchImpl: FetchLike): HttpTransport {
       : undefined;
     const answer = (async () => {
       try {
-        const res = await fetchImpl(url, { method: 'POST', body, headers: jsonHeaders, signal: abort.signal });
+        const res = await fetchImpl(url, typeof body === 'string' ? { method: 'POST', body, headers, signal: abort.signal } : { method: 'POST', body, headers, signal: abort.signal, duplex: 'half' });
         const text = await res.text();
         return { status: res.status, header: (name: string) => res.headers.get(name) ?? undefined, text };
       } catch (error) {
@@ -187,4 +234,8 @@ export function fetchTransport(fetchImpl: FetchLike): HttpTransport {
       },
     };
   };
+  const transport: HttpTransport = (url, body, timeoutMs) => exchange(url, body, jsonHeaders, timeoutMs);
+  transport.upload = (url, body, timeoutMs, onSent) =>
+    exchange(url, uploadStream(body, onSent), { 'Content-Type': body.contentType, 'Content-Length': String(body.length) }, timeoutMs);
+  return transport;
 }

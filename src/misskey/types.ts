@@ -2,8 +2,10 @@
 // RequestCache, a CommonJS default import that breaks under bundler resolution), which a consumer would
 // then have to compile.
 import type { Endpoints, SwitchCaseResponseType } from 'misskey-js/api.types.js';
+import type { endpointReqTypes } from 'misskey-js/autogen/endpoint.js';
 import type * as entities from 'misskey-js/entities.js';
 import type { BroadcastEvents, Channels } from 'misskey-js/streaming.types.js';
+import type { FileValue } from './file-value.js';
 
 /** Every channel name Misskey's streaming API knows, as typed by `misskey-js`. */
 export type ChannelName = keyof Channels;
@@ -137,13 +139,39 @@ export type EndpointName = keyof Endpoints;
 export type EndpointParams<E extends EndpointName> = Endpoints[E]['req'];
 
 /**
+ * `T` with every param that misskey-js types as a `Blob` also accepting any {@link FileValue}
+ * (`Uint8Array`, a sized stream).
+ * @example
+ * ```ts
+ * type Upload = WithFileValues<{ file: Blob; name?: string | null }>; // { file: FileValue; name?: string | null }
+ * ```
+ */
+export type WithFileValues<T> = T extends object ? { [K in keyof T]: NonNullable<T[K]> extends Blob ? FileValue | Exclude<T[K], Blob> : T[K] } : T;
+
+/** The endpoints misskey-js types as `multipart/form-data` (`drive/files/create`). */
+export type MultipartEndpointName = keyof typeof endpointReqTypes;
+
+/**
+ * The params `api()` takes for endpoint `E`: misskey-js's request type, with the file params of the
+ * multipart endpoints widened to {@link FileValue} (e.g. `drive/files/create`'s `file`).
+ * @example
+ * ```ts
+ * const params: ApiParams<'drive/files/create'> = { file: new Uint8Array(png), name: 'cat.png' };
+ * ```
+ */
+export type ApiParams<E extends EndpointName> = EndpointParams<E> | (E extends MultipartEndpointName ? WithFileValues<EndpointParams<E>> : never);
+
+/**
  * The response of endpoint `E` for params `P` (resolves misskey-js's `$switch` responses).
  * @example
  * ```ts
  * type Created = EndpointResponse<'notes/create'>; // { createdNote: Note }
  * ```
  */
-export type EndpointResponse<E extends EndpointName, P extends EndpointParams<E> = EndpointParams<E>> = SwitchCaseResponseType<E, P>;
+export type EndpointResponse<E extends EndpointName, P extends ApiParams<E> = ApiParams<E>> = SwitchCaseResponseType<E, P & EndpointParams<E>>;
 
 /** A note as the server packs it. */
 export type Note = entities.Note;
+
+/** A file in a user's drive, as `drive/files/create` answers it (`id`, `md5`, `size`, `type`, `url`, …). */
+export type DriveFile = entities.DriveFile;

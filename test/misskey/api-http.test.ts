@@ -70,19 +70,19 @@ describe('api() over HTTP', () => {
     expect(error).toBeInstanceOf(PermissionError);
   });
 
-  it('maps 429 to RateLimitError with Retry-After and does not retry it by default', async () => {
+  it('maps 429 to RateLimitError with Retry-After and does not retry it with retryRateLimited: false', async () => {
     const emulator = await rig.emulator();
     emulator.rateLimitNext(1, { endpoint: 'notes/create', retryAfterSeconds: 3 });
-    const error = await failure(firstValueFrom(rig.client(emulator).api('notes/create', { text: 'x' })));
+    const error = await failure(firstValueFrom(rig.client(emulator, { http: { retryRateLimited: false } }).api('notes/create', { text: 'x' })));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(3000);
     expect(emulator.apiCalls).toHaveLength(1);
   });
 
-  it('retries 429 when asked to, after Retry-After', async () => {
+  it('retries 429 by default, after Retry-After', async () => {
     const emulator = await rig.emulator();
     emulator.rateLimitNext(2, { endpoint: 'notes/create', retryAfterSeconds: 0 });
-    const client = rig.client(emulator, { http: { retryRateLimited: true, retry: { initialDelay: 1, maxRetries: 3 } } });
+    const client = rig.client(emulator, { http: { retry: { initialDelay: 1, maxRetries: 3 } } });
     const { createdNote } = await firstValueFrom(client.api('notes/create', { text: 'eventually' }));
     expect(createdNote.text).toBe('eventually');
     expect(emulator.apiCalls.map((c) => c.status)).toEqual([429, 429, 200]);
@@ -190,7 +190,8 @@ describe('httpApi with a failing transport', () => {
       if (attempts > 1) throw new TypeError('transport broke');
       return { answer: Promise.reject(Object.assign(new Error('reset'), { code: 'ECONNRESET' })), cancel: () => undefined };
     };
-    const call = httpApi({ origin: 'http://127.0.0.1:1', token: 't', transport, retry: { initialDelay: 1, maxRetries: 3 }, retryRateLimited: false, timeout: 1000, scheduler: undefined });
+    const { RateGovernor } = await import('../../src/core/rate-governor.js');
+    const call = httpApi({ origin: 'http://127.0.0.1:1', token: 't', transport, retry: { initialDelay: 1, maxRetries: 3 }, retryRateLimited: false, timeout: 1000, governor: new RateGovernor(), scheduler: undefined });
     await expect(firstValueFrom(call('i', undefined))).rejects.toThrow('transport broke');
     expect(attempts).toBe(2);
   });

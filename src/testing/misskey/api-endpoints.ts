@@ -1,6 +1,8 @@
 import type { EmulatedUser } from './builders.js';
 import { misskeyErrors, type EmulatedHttpAnswer } from './errors.js';
+import { sniffFileType } from './file-sniffing.js';
 import { feedOfEndpoint } from './feeds.js';
+import { isUploadedFile } from './http-api.js';
 import { noteVisibilities, type PageQuery } from './store.js';
 import type { MisskeyWorld } from './world.js';
 
@@ -32,10 +34,19 @@ function pageQueryOf(params: Params): PageQuery | EmulatedHttpAnswer {
   return query;
 }
 
+/** `fileIds` of a new note: strings naming files of `userId`'s drive, or the error answer. */
+function fileIdsOf(world: MisskeyWorld, params: Params, userId: string): string[] | EmulatedHttpAnswer {
+  const fileIds = params['fileIds'] ?? [];
+  if (!Array.isArray(fileIds) || !fileIds.every((id) => typeof id === 'string')) return misskeyErrors.invalidParam('#/properties/fileIds/type', 'must be array of string');
+  return fileIds.every((id) => world.drive.files.get(id)?.userId === userId) ? fileIds : misskeyErrors.noSuchFile();
+}
+
 const createNote: Handler = (world, params, user) =>
   requireUser(user, (me) => {
     const visibility = params['visibility'] ?? 'public';
     if (!noteVisibilities.includes(visibility as never)) return misskeyErrors.invalidParam('#/properties/visibility/enum', 'must be equal to one of the allowed values');
+    const fileIds = fileIdsOf(world, params, me.id);
+    if (!Array.isArray(fileIds)) return fileIds;
     const poll = params['poll'] as { choices?: unknown } | undefined;
     const note = world.createNote(me.id, {
       text: typeof params['text'] === 'string' ? params['text'] : null,
@@ -46,9 +57,24 @@ const createNote: Handler = (world, params, user) =>
       replyId: typeof params['replyId'] === 'string' ? params['replyId'] : null,
       renoteId: typeof params['renoteId'] === 'string' ? params['renoteId'] : null,
       poll: poll && Array.isArray(poll.choices) ? { choices: poll.choices.map(String) } : null,
+      fileIds,
     });
     return ok({ createdNote: world.pack(note) });
   });
+
+const textParam = (params: Params, key: string): string | null => (typeof params[key] === 'string' ? params[key] : null);
+
+/** `drive/files/create`: multipart with a `file` part; the content is sniffed, the same bytes give the same file. */
+const createDriveFile: Handler = (world, params, user) => {
+  if (!user) return misskeyErrors.uploadCredentialRequired();
+  const file = params['file'];
+  if (!isUploadedFile(file)) return { status: 400 };
+  const sniffed = sniffFileType(file.data);
+  if (!sniffed) return misskeyErrors.unallowedFileType();
+  const flag = (key: string): boolean => params[key] === true || params[key] === 'true';
+  const draft = { name: textParam(params, 'name') ?? file.filename, isSensitive: flag('isSensitive'), comment: textParam(params, 'comment'), folderId: textParam(params, 'folderId') };
+  return ok(world.drive.pack(world.drive.store(user.id, file.data, sniffed, draft, world.nextId), world.origin));
+};
 
 const withNote =
   (run: (world: MisskeyWorld, noteId: string, params: Params, user: EmulatedUser) => EmulatedHttpAnswer): Handler =>
@@ -94,6 +120,7 @@ const noTagQuery = (): EmulatedHttpAnswer => misskeyErrors.invalidParam('#/prope
  */
 export const emulatedEndpoints: Readonly<Record<string, Handler>> = {
   'notes/create': createNote,
+  'drive/files/create': createDriveFile,
   'notes/delete': withNote((world, noteId) => (world.deleteNote(noteId), noContent)),
   'notes/show': (world, params) => {
     const noteId = noteIdOf(params);

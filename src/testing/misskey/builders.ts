@@ -32,6 +32,8 @@ export interface StoredNote {
   replyId: string | null;
   /** The note this one renotes, `null` for none. */
   renoteId: string | null;
+  /** Ids of the drive files attached; absent or empty for none. */
+  fileIds?: string[];
   /** Each reacting user's reaction, by user id. */
   reactions: Map<string, string>;
   /** The poll, `null` for none. */
@@ -89,14 +91,14 @@ export function buildUserLite(user: EmulatedUser, origin: string): entities.User
 /**
  * Packs a stored note in the shape of the notes captured from Misskey 2026.3.2: `notes/create`'s
  * `createdNote`, or with `forStream` a timeline channel's `note` event (which adds `reactionAndUserPairCache`).
- * `tags` appears when the text has hashtags.
+ * `tags` appears when the text has hashtags; `files` are the attached drive files, packed.
  *
  * @example
  * ```ts
  * const frame = { type: 'channel', body: { id: 'c1', type: 'note', body: buildNote(note, author, origin) } };
  * ```
  */
-export function buildNote(note: StoredNote, author: EmulatedUser, origin: string, forStream = false): entities.Note {
+export function buildNote(note: StoredNote, author: EmulatedUser, origin: string, forStream = false, files: entities.DriveFile[] = []): entities.Note {
   const reactions: Record<string, number> = {};
   for (const reaction of note.reactions.values()) reactions[reaction] = (reactions[reaction] ?? 0) + 1;
   const packed: Record<string, unknown> = {
@@ -116,8 +118,8 @@ export function buildNote(note: StoredNote, author: EmulatedUser, origin: string
     reactionEmojis: {},
     ...(forStream ? { reactionAndUserPairCache: [] } : {}),
     ...tagsOf(note.text),
-    fileIds: [],
-    files: [],
+    fileIds: files.map((f) => f.id),
+    files,
     replyId: note.replyId,
     renoteId: note.renoteId,
     clippedCount: 0,

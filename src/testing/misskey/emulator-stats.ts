@@ -25,6 +25,12 @@ export interface MisskeyEmulatorStats extends EmulatorStats {
   upgrades: number;
   /** Client frames that were not JSON (e.g. the `h` heartbeat), counted even when not recording. */
   nonJsonFrames: number;
+  /** Files stored in the drives (an upload of bytes a user already has stores nothing new). */
+  driveFiles: number;
+  /** Multipart bodies received in full. */
+  uploads: number;
+  /** Request bodies the client abandoned before their end (an aborted upload). */
+  abortedUploads: number;
 }
 
 /** The counters the emulator keeps outside its sockets. */
@@ -34,6 +40,9 @@ export interface MisskeyCounters {
   calls: number;
   nonJsonFrames: number;
   heldStreamApi: number;
+  driveFiles: number;
+  uploads: number;
+  abortedUploads: number;
 }
 
 /** Adds up the sockets' channels and note subscriptions next to the emulator's counters. */

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type * as entities from 'misskey-js/entities.js';
 import { WebSocketServer } from 'ws';
+import type { RateRule } from '../../core/rate-rule.js';
 import { callEndpoint } from './api-endpoints.js';
+import { EndpointRateLimiter } from './endpoint-rate-limiter.js';
 import type { EmulatedUser } from './builders.js';
 import { misskeyErrors } from './errors.js';
 import { EmulatedHttpApi, type RecordedApiCall } from './http-api.js';
@@ -38,6 +40,21 @@ export interface MisskeyEmulatorOptions {
   pongTimeoutMs?: number;
   /** Keep every client→server frame and HTTP call for inspection (turn off for benchmarks). @default true */
   record?: boolean;
+  /**
+   * Per-endpoint rate limits, per user (per address for anonymous calls), as a server since 2025.5 applies
+   * them: each rule `{ limit, window }` (Misskey's `{ max, duration }`; `{ limit: 1, window: minInterval }`
+   * for a minimum interval) is a bucket of `limit` calls draining one every `window / limit` ms. A call
+   * over a limit gets 429 `RATE_LIMIT_EXCEEDED` with `Retry-After` and `info` `{ remaining, reset, resetMs,
+   * total }`, and is not counted. A real server limits `notes/create` to 300 per hour for a normal user.
+   * @default {} (no limits)
+   */
+  rateLimits?: Readonly<Record<string, readonly RateRule[]>>;
+  /**
+   * The clock of the rate limits and of `info.resetMs`, in ms since the epoch: give a virtual-time test's
+   * `() => scheduler.now()` (the client's scheduler) so that limits pass without waiting.
+   * @default Date.now
+   */
+  now?: () => number;
 }
 
 /** Which sockets a flood goes to. */
@@ -144,7 +161,7 @@ export interface MisskeyEmulator extends EmulatorControls<string, number, Misske
    * `code` (500 by default) and Misskey's INTERNAL_ERROR body.
    */
   failNext(count: number, options?: FailNextOptions): void;
-  /** Answers the next `count` HTTP API calls (of `endpoint`, if given) with 429 RATE_LIMIT_EXCEEDED and `Retry-After`. */
+  /** Answers the next `count` HTTP API calls (of `endpoint`, if given) with 429 RATE_LIMIT_EXCEEDED, `Retry-After` and `info.resetMs` (on the `now` clock). */
   rateLimitNext(count: number, options?: RateLimitNextOptions): void;
   /** Holds legacy stream API requests instead of answering them. */
   holdStreamApi(): void;
@@ -231,7 +248,8 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     if (!user) throw new Error(`no such emulated user: ${username}`);
     return user;
   };
-  const http = new EmulatedHttpApi(world, record);
+  const now = options.now ?? Date.now;
+  const http = new EmulatedHttpApi(world, record, new EndpointRateLimiter(options.rateLimits ?? {}, now));
   const received: unknown[] = [];
   let refusal: number | null = null;
   let upgrades = 0;
@@ -267,7 +285,11 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
   };
 
   const wss = new WebSocketServer({ noServer: true });
-  const server: Server = createServer((req, res) => void http.handle(req, res));
+  const server: Server = createServer((req, res) => {
+    http.handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     upgradeAttempts += 1;
     const url = new URL(req.url ?? '/', 'http://emulator');
@@ -391,7 +413,7 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
       http.rejectCredentials = on;
     },
     failNext: (count, { endpoint, code = 500 } = {}) => http.scripted.add(count, endpoint, () => ({ ...misskeyErrors.internal(), status: code })),
-    rateLimitNext: (count, { endpoint, retryAfterSeconds = 1 } = {}) => http.scripted.add(count, endpoint, () => misskeyErrors.rateLimited(retryAfterSeconds)),
+    rateLimitNext: (count, { endpoint, retryAfterSeconds = 1 } = {}) => http.scripted.add(count, endpoint, () => misskeyErrors.rateLimited(retryAfterSeconds, now())),
     holdStreamApi: () => {
       held ??= [];
     },
@@ -407,7 +429,17 @@ export async function startMisskeyEmulator(options: MisskeyEmulatorOptions = {})
     floodFrames: (frames, count, options) => prepareFrameFlood(frames, count, options).write(),
     prepareChannelFlood,
     prepareFrameFlood,
-    stats: () => misskeyStatsOf(world.connections, { streamRequests: upgradeAttempts, upgrades, calls: http.received, nonJsonFrames, heldStreamApi: held?.length ?? 0 }),
+    stats: () =>
+      misskeyStatsOf(world.connections, {
+        streamRequests: upgradeAttempts,
+        upgrades,
+        calls: http.received,
+        nonJsonFrames,
+        heldStreamApi: held?.length ?? 0,
+        driveFiles: world.drive.files.size,
+        uploads: http.uploads,
+        abortedUploads: http.abortedUploads,
+      }),
     waitFor: (condition, description = 'a condition', timeoutMs = 5000) =>
       waitForCondition(condition, { changes: everyMs(5), description, timeoutMs, emulator: 'misskey' }),
     close: async () => {

@@ -69,18 +69,30 @@ export const misskeyErrors = {
       kind: 'client',
       info: { param, reason },
     }),
-  rateLimited: (retryAfterSec: number): EmulatedHttpAnswer =>
-    errorAnswer(
+  rateLimited: (retryAfterSec: number, now = Date.now()): EmulatedHttpAnswer => misskeyErrors.rateLimitedFor(retryAfterSec * 1000, now, { remaining: 0, total: 1 }),
+  /** 429 for a wait of `waitMs` from `now` (epoch ms): `Retry-After` in whole seconds rounded up, `info` with the exact `resetMs`. */
+  rateLimitedFor: (waitMs: number, now: number, limit: { remaining: number; total: number }): EmulatedHttpAnswer => {
+    const resetMs = Math.ceil(now + waitMs);
+    return errorAnswer(
       429,
       {
         message: 'Rate limit exceeded. Please try again later.',
         code: 'RATE_LIMIT_EXCEEDED',
         id: 'd5826d14-3982-4d2e-8011-b9e9f02499ef',
         kind: 'client',
-        info: { remaining: 0, total: 1, resetMs: Date.now() + retryAfterSec * 1000, reset: Math.ceil(Date.now() / 1000) + retryAfterSec },
+        info: { remaining: limit.remaining, reset: Math.floor(resetMs / 1000), resetMs, total: limit.total },
       },
-      { 'Retry-After': String(retryAfterSec) },
-    ),
+      { 'Retry-After': String(Math.ceil(waitMs / 1000)) },
+    );
+  },
+  /** `drive/files/create` with content the server does not accept (sniffed, not declared). */
+  unallowedFileType: (): EmulatedHttpAnswer =>
+    errorAnswer(400, { message: 'Cannot upload the file because it is an unallowed file type.', code: 'UNALLOWED_FILE_TYPE', id: '4becd248-7f2c-48c4-a9f0-75edc4f9a1ea', kind: 'client' }),
+  /** `drive/files/create` without a credential: 400 here, where other endpoints answer 401 (observed on 2026.3.2). */
+  uploadCredentialRequired: (): EmulatedHttpAnswer => ({ ...misskeyErrors.credentialRequired(), status: 400 }),
+  /** A note's `fileIds` naming a file that is not the author's. */
+  noSuchFile: (): EmulatedHttpAnswer =>
+    errorAnswer(400, { message: 'Some files are not found.', code: 'NO_SUCH_FILE', id: 'b6992544-63e7-67f0-fa7f-32444b1b5306', kind: 'client' }),
   internal: (): EmulatedHttpAnswer =>
     errorAnswer(500, {
       message: 'Internal error occurred. Please contact us if the error persists.',

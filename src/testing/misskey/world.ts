@@ -1,5 +1,6 @@
 import type * as entities from 'misskey-js/entities.js';
 import { buildNote, buildUserLite, type EmulatedUser, type StoredNote } from './builders.js';
+import { EmulatedDrive, type StoredDriveFile } from './drive.js';
 import { aidxGenerator } from './ids.js';
 import { feedOfChannel } from './feeds.js';
 import { authorOf, storedNoteOf } from './note-registration.js';
@@ -24,6 +25,8 @@ export interface NoteDraft {
   renoteId?: string | null;
   /** When the note was created (ISO 8601): an earlier time makes it arrive late, like a federated note. @default now */
   createdAt?: string;
+  /** Ids of the author's drive files attached to the note. @default [] */
+  fileIds?: string[];
   /** A poll; every choice starts with 0 votes. @default null */
   poll?: {
     /** The choices' texts. */
@@ -42,6 +45,8 @@ export interface NoteDraft {
  */
 export class MisskeyWorld {
   readonly store = new MisskeyStore();
+  /** Every user's drive files. */
+  readonly drive = new EmulatedDrive();
   readonly connections = new Set<EmulatedStreamConnection>();
   readonly nextId = aidxGenerator();
   /** Every notification sent to a user's `main`, oldest first, for `i/notifications`. */
@@ -64,7 +69,8 @@ export class MisskeyWorld {
 
   /** Packs a note for the wire (`forStream`: as a timeline channel sends it). */
   pack(note: StoredNote, forStream = false): entities.Note {
-    return buildNote(note, this.user(note.userId), this.origin, forStream);
+    const files = (note.fileIds ?? []).map((id) => this.drive.files.get(id)).filter((f): f is StoredDriveFile => f !== undefined);
+    return buildNote(note, this.user(note.userId), this.origin, forStream, files.map((f) => this.drive.pack(f, this.origin)));
   }
 
   createNote(userId: string, draft: NoteDraft): StoredNote {
@@ -81,6 +87,7 @@ export class MisskeyWorld {
       renoteId: draft.renoteId ?? null,
       reactions: new Map(),
       poll: draft.poll ? { choices: draft.poll.choices, votes: draft.poll.choices.map(() => 0), voters: new Map() } : null,
+      fileIds: draft.fileIds ?? [],
     };
     this.store.notes.set(note.id, note);
     this.publishNote(note);
