@@ -72,6 +72,8 @@ export interface FilePart {
   readonly replayable: boolean;
   /** The bytes, in chunks, without copying them into one buffer. */
   chunks(): AsyncIterable<Uint8Array>;
+  /** Releases the source when an upload is abandoned (destroys a stream; nothing for bytes and Blobs). */
+  dispose(): void;
 }
 
 async function* blobChunks(blob: Blob): AsyncIterable<Uint8Array> {
@@ -101,14 +103,14 @@ async function* streamChunks(file: SizedReadable, param: string): AsyncIterable<
 export function filePartOf(param: string, value: object): FilePart {
   if (value instanceof Blob) {
     const name = (value as { name?: unknown }).name;
-    return { size: value.size, type: value.type, name: typeof name === 'string' ? name : undefined, replayable: true, chunks: () => blobChunks(value) };
+    return { size: value.size, type: value.type, name: typeof name === 'string' ? name : undefined, replayable: true, chunks: () => blobChunks(value), dispose: () => undefined };
   }
   if (value instanceof Uint8Array) {
-    return { size: value.byteLength, type: '', name: undefined, replayable: true, chunks: async function* () { yield value; } };
+    return { size: value.byteLength, type: '', name: undefined, replayable: true, chunks: async function* () { yield value; }, dispose: () => undefined };
   }
   if (!isSizedReadable(value)) throw new InvalidArgumentError(`file "${param}": a Readable needs its size; pass { stream, size } (or a Blob, e.g. fs.openAsBlob(path))`);
   const { size, stream } = value;
   if (!Number.isSafeInteger(size) || size < 0) throw new InvalidArgumentError(`file "${param}": size must be a non-negative integer, got ${String(size)}`);
   if (stream.readableEnded || stream.destroyed) throw new InvalidArgumentError(`file "${param}": the stream was already read or destroyed`);
-  return { size, type: value.type ?? '', name: value.name, replayable: false, chunks: () => streamChunks(value, param) };
+  return { size, type: value.type ?? '', name: value.name, replayable: false, chunks: () => streamChunks(value, param), dispose: () => stream.destroy() };
 }

@@ -190,6 +190,7 @@ function uploadStream(body: MultipartBody, onSent: (bytes: number) => void): Rea
       onSent(sent);
     },
     cancel: async () => {
+      body.dispose();
       await chunks?.return?.();
     },
   });

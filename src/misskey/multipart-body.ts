@@ -21,11 +21,17 @@ export interface MultipartBody {
   readonly replayable: boolean;
   /** The body's bytes in order. */
   chunks(): AsyncIterable<Uint8Array>;
+  /** Releases the files' sources when the upload is abandoned (a stream is destroyed, so a pending read ends). */
+  dispose(): void;
 }
 
-/** The escaping of names and file names in `Content-Disposition` that browsers' `FormData` uses. */
+/**
+ * A name or file name quoted for `Content-Disposition`: `"`, CR and LF escaped as browsers' `FormData` does
+ * (`%22`, `%0D`, `%0A`), and `\` doubled, since servers' parsers (busboy, behind Misskey) undo backslash
+ * escapes in quoted strings.
+ */
 function quoted(name: string): string {
-  return `"${name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}"`;
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}"`;
 }
 
 function fieldText(param: string, value: unknown): string {
@@ -45,8 +51,8 @@ type Piece = Uint8Array | FilePart;
  * they are, numbers and booleans as text, objects as JSON; `null` and `undefined` are left out), in the
  * order given, before the file parts (Misskey reads the fields that precede the file). File values (see
  * {@link isFileValue}) become file parts whose file name is the value's own (`File.name`,
- * `SizedReadable.name`) or `blob`. Names with `"`, CR or LF are escaped as browsers do; other characters
- * are sent as UTF-8. Throws {@link streamrx!InvalidArgumentError} for a bad file value.
+ * `SizedReadable.name`) or `blob`. Names with `"`, CR or LF are escaped as browsers do, `\` is doubled;
+ * other characters are sent as UTF-8. Throws {@link streamrx!InvalidArgumentError} for a bad file value.
  *
  * @example
  * ```ts
@@ -88,6 +94,9 @@ export function multipartBody(params: Record<string, unknown>, boundary = `----s
         if (piece instanceof Uint8Array) yield piece;
         else yield* piece.chunks();
       }
+    },
+    dispose: () => {
+      for (const piece of pieces) if (!(piece instanceof Uint8Array)) piece.dispose();
     },
   };
 }

@@ -16,8 +16,9 @@ function writable(req: ClientRequest): Promise<void> {
 
 /**
  * Writes a multipart body to a request chunk by chunk, waiting for `drain` when the socket's buffer is
- * full (so a large file is never held in memory), and reports each chunk once it is flushed. Stops when the
- * request is destroyed (cancelled, timed out, or failed); a failure to read the file goes to `fail`.
+ * full (so a large file is never held in memory), and reports each chunk once it is flushed. When the
+ * request closes before the body is written (cancelled, timed out, answered early, failed) the body is
+ * disposed of, which also ends a read waiting on a stream; a failure to read the file goes to `fail`.
  */
 export async function pumpUpload(req: ClientRequest, body: MultipartBody, onSent: (bytes: number) => void, fail: (error: unknown) => void): Promise<void> {
   let sent = 0;
@@ -26,13 +27,18 @@ export async function pumpUpload(req: ClientRequest, body: MultipartBody, onSent
     sent += bytes;
     onSent(sent);
   };
+  let written = false;
+  req.once('close', () => {
+    if (!written) body.dispose();
+  });
   try {
     for await (const chunk of body.chunks()) {
       if (req.destroyed) return;
       if (!req.write(chunk, flushed(chunk.byteLength))) await writable(req);
     }
+    written = true;
     if (!req.destroyed) req.end();
   } catch (error) {
-    fail(error);
+    if (!req.destroyed) fail(error);
   }
 }

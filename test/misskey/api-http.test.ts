@@ -4,19 +4,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthenticationError, ConnectionLostError, InvalidArgumentError, PermissionError, RateLimitError, RequestTimeoutError } from '../../src/core/errors.js';
 import { misskey, MisskeyApiError } from '../../src/misskey/index.js';
-import { fastClient, Rig, until } from './helpers.js';
+import { fastClient, Rig, until, failure } from './helpers.js';
 
 const rig = new Rig();
 afterEach(() => rig.dispose());
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error,
-  );
-}
 
 describe('api() over HTTP', () => {
   it('returns typed responses, null for 204, and sends the token as i', async () => {

@@ -100,3 +100,13 @@ export async function duringOutage<T>(emulator: MisskeyEmulator, client: Misskey
 export function reach<S>(state$: Observable<S>, state: S): Promise<S> {
   return firstValueFrom(state$.pipe(filter((s) => s === state)));
 }
+
+/** The error `promise` rejects with; fails the test if it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error,
+  );
+}
