@@ -12,7 +12,7 @@ import type { FileValue } from './file-value.js';
 import { MisskeySession, type MisskeyClientStats } from './session.js';
 import type { WebSocketConstructor } from './socket-link.js';
 import { notificationsEndpoint, timelineEndpoints } from './timeline-endpoints.js';
-import { fileUploader, type DriveUploadEvent, type UploadFileOptions } from './upload-file.js';
+import { fileUploader, uploadedDriveFile, type DriveUploadEvent, type UploadFileOptions } from './upload-file.js';
 import type {
   ApiParams,
   BroadcastMessage,
@@ -146,8 +146,8 @@ export interface MisskeyClient {
    */
   api<E extends EndpointName, P extends ApiParams<E> = ApiParams<E>>(endpoint: E, params?: P, options?: ApiCallOptions): Observable<EndpointResponse<E, P>>;
   /**
-   * Uploads a file to the drive (`drive/files/create`, multipart): `progress` events, then `uploaded` with
-   * the `DriveFile`, whose `id` goes into `notes/create`'s `fileIds`. Unsubscribing aborts the upload. Retried
+   * Uploads a file to the drive (`drive/files/create`, multipart): `uploading` progress, then `completed`
+   * with the `DriveFile`, whose `id` goes into `notes/create`'s `fileIds` (see {@link uploadedDriveFile}). Unsubscribing aborts the upload. Retried
    * like other calls on 5xx and network failures (safe: the server returns the same file for the same bytes),
    * except from a stream, which cannot be read twice.
    */

@@ -99,6 +99,11 @@ async function* streamChunks(file: SizedReadable, param: string): AsyncIterable<
 /**
  * Checks and measures a file param; throws {@link streamrx!InvalidArgumentError} for a bare `Readable`
  * (unknown size), a bad size or a stream already read.
+ *
+ * @example
+ * ```ts
+ * filePartOf('file', new Uint8Array([1, 2])).size; // 2
+ * ```
  */
 export function filePartOf(param: string, value: object): FilePart {
   if (value instanceof Blob) {

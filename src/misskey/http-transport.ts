@@ -32,6 +32,11 @@ export interface HttpExchange {
 /**
  * Sends one `POST` of a {@link MultipartBody}, streaming it; `onSent(bytes)` reports the bytes handed to the
  * network so far. `timeoutMs` bounds the whole exchange, upload included. Cancelling stops the upload.
+ *
+ * @example
+ * ```ts
+ * const exchange = nodeHttpTransport().upload!(url, multipartBody({ i: token, file }), 30_000, (sent) => console.log(sent));
+ * ```
  */
 export type UploadTransport = (url: string, body: MultipartBody, timeoutMs: number, onSent: (bytes: number) => void) => HttpExchange;
 

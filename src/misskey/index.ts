@@ -21,7 +21,7 @@ export { isFileValue, type FileValue, type SizedReadable } from './file-value.js
 export { multipartBody, type MultipartBody } from './multipart-body.js';
 export { rateLimitHoldMs } from './rate-limit-hold.js';
 export { misskeyUserRateLimits } from './user-rate-limits.js';
-export type { DriveUploadEvent, UploadFileOptions } from './upload-file.js';
+export { uploadedDriveFile, type DriveUploadEvent, type DriveUploadProgress, type DriveUploadCompleted, type UploadFileOptions } from './upload-file.js';
 export type { MisskeyClientStats } from './session.js';
 export type { WebSocketLike, WebSocketConstructor } from './socket-link.js';
 export { timelineEndpoints, type TimelineEndpoint } from './timeline-endpoints.js';

@@ -19,6 +19,11 @@ function writable(req: ClientRequest): Promise<void> {
  * full (so a large file is never held in memory), and reports each chunk once it is flushed. When the
  * request closes before the body is written (cancelled, timed out, answered early, failed) the body is
  * disposed of, which also ends a read waiting on a stream; a failure to read the file goes to `fail`.
+ *
+ * @example
+ * ```ts
+ * void pumpUpload(req, multipartBody({ file }), (sent) => console.log(sent), (error) => req.destroy(error as Error));
+ * ```
  */
 export async function pumpUpload(req: ClientRequest, body: MultipartBody, onSent: (bytes: number) => void, fail: (error: unknown) => void): Promise<void> {
   let sent = 0;

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, switchMap, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConnectionLostError, InvalidArgumentError } from '../../src/core/errors.js';
-import { misskey, MisskeyApiError, type DriveUploadEvent } from '../../src/misskey/index.js';
+import { misskey, MisskeyApiError, uploadedDriveFile, type DriveUploadEvent } from '../../src/misskey/index.js';
 import { fastClient, Rig, failure } from './helpers.js';
 
 const rig = new Rig();
@@ -19,8 +19,8 @@ function png(size: number, width = 640, height = 480): Uint8Array {
 }
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
-const uploaded = (events: DriveUploadEvent[]) => events.flatMap((e) => (e.type === 'uploaded' ? [e.file] : []));
-const progress = (events: DriveUploadEvent[]) => events.flatMap((e) => (e.type === 'progress' ? [e] : []));
+const uploaded = (events: DriveUploadEvent[]) => events.flatMap((e) => (e.phase === 'completed' ? [e.file] : []));
+const progress = (events: DriveUploadEvent[]) => events.flatMap((e) => (e.phase === 'uploading' ? [e] : []));
 
 describe('uploads to the drive (drive/files/create, multipart)', () => {
   it('uploads 10 MB byte-exact with progress, and the file id works in notes/create', async () => {
@@ -31,14 +31,22 @@ describe('uploads to the drive (drive/files/create, multipart)', () => {
     const [file] = uploaded(events);
     expect(file).toMatchObject({ md5: md5(bytes), size: bytes.length, type: 'image/png', name: 'big.png', properties: { width: 640, height: 480 } });
     const steps = progress(events);
-    const total = steps[0]?.total ?? 0;
+    const total = steps[0]?.totalBytes ?? 0;
     expect(total).toBeGreaterThan(bytes.length); // the whole multipart body
-    expect(steps.map((s) => s.sent)).toEqual([...steps.map((s) => s.sent)].sort((a, b) => a - b));
-    expect(steps.at(-1)).toEqual({ type: 'progress', sent: total, total });
-    expect(events.at(-1)?.type).toBe('uploaded');
+    expect(steps.map((s) => s.sentBytes)).toEqual([...steps.map((s) => s.sentBytes)].sort((a, b) => a - b));
+    expect(steps.at(-1)).toEqual({ phase: 'uploading', sentBytes: total, totalBytes: total });
+    expect(events.at(-1)).toMatchObject({ phase: 'completed', sentBytes: total, totalBytes: total });
     const { createdNote } = await firstValueFrom(client.api('notes/create', { text: 'with a picture', fileIds: [file!.id] }));
     expect(createdNote.fileIds).toEqual([file!.id]);
     expect(createdNote.files?.[0]).toMatchObject({ id: file!.id, md5: md5(bytes) });
+  });
+
+  it('composes upload then note with uploadedDriveFile()', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator);
+    const note$ = client.uploadFile(png(50)).pipe(uploadedDriveFile(), switchMap((file) => client.api('notes/create', { text: 'look', fileIds: [file.id] })));
+    const { createdNote } = await lastValueFrom(note$);
+    expect(createdNote.files).toHaveLength(1);
   });
 
   it('takes a Blob, a sized stream, and works through an injected fetch', async () => {
@@ -50,7 +58,7 @@ describe('uploads to the drive (drive/files/create, multipart)', () => {
     const fromStream = await firstValueFrom(rig.client(emulator).api('drive/files/create', { file: { stream: chunks(), size: bytes.length } }));
     const events = await lastValueFrom(viaFetch.uploadFile({ stream: chunks(), size: bytes.length }).pipe(toArray()));
     expect([fromBlob.md5, fromStream.md5, uploaded(events)[0]?.md5]).toEqual([md5(bytes), md5(bytes), md5(bytes)]);
-    expect(progress(events).at(-1)?.sent).toBe(progress(events)[0]?.total);
+    expect(progress(events).at(-1)?.sentBytes).toBe(progress(events)[0]?.totalBytes);
     // the same bytes by the same user are the same file
     expect(new Set([fromBlob.id, fromStream.id, uploaded(events)[0]?.id]).size).toBe(1);
     expect(emulator.stats()).toMatchObject({ driveFiles: 1, uploads: 3 });
@@ -110,7 +118,7 @@ describe('uploads to the drive (drive/files/create, multipart)', () => {
     await emulator.waitFor(() => emulator.stats().abortedUploads === 1, 'the emulator saw the upload abandoned');
     expect(emulator.stats()).toMatchObject({ driveFiles: 0, uploads: 0 });
     expect(stream.destroyed).toBe(true);
-    expect(upload.values.every((e) => e.type === 'progress')).toBe(true);
+    expect(upload.values.every((e) => e.phase === 'uploading')).toBe(true);
   });
 
   it('retries a replayable upload after a 5xx (the server de-duplicates the bytes), but never one from a stream', async () => {
@@ -120,7 +128,7 @@ describe('uploads to the drive (drive/files/create, multipart)', () => {
     emulator.failNext(1, { endpoint: 'drive/files/create', code: 503 });
     const events = await lastValueFrom(client.uploadFile(bytes).pipe(toArray()));
     expect(uploaded(events)[0]?.md5).toBe(md5(bytes));
-    expect(progress(events).filter((p) => p.sent === p.total)).toHaveLength(2); // once per attempt
+    expect(progress(events).filter((p) => p.sentBytes === p.totalBytes)).toHaveLength(2); // once per attempt
     emulator.failNext(1, { endpoint: 'drive/files/create', code: 503 });
     const error = await failure(lastValueFrom(client.uploadFile({ stream: Readable.from([bytes]), size: bytes.length })));
     expect(error).toMatchObject({ status: 503 });

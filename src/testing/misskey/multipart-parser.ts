@@ -10,7 +10,13 @@ export interface MultipartPart {
   data: Buffer;
 }
 
-/** A body that is not well-formed `multipart/form-data`; `message` says what is wrong. */
+/**
+ * A body that is not well-formed `multipart/form-data`; `message` says what is wrong.
+ * @example
+ * ```ts
+ * try { parseMultipart(body, boundary); } catch (e) { if (e instanceof MultipartParseError) answer400(e.message); }
+ * ```
+ */
 export class MultipartParseError extends Error {
   override readonly name = 'MultipartParseError';
 }
