@@ -22,7 +22,10 @@ export function serveBenchChild<Request>(handle: (request: Request) => unknown, 
         (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
       );
   });
-  process.on('disconnect', () => void Promise.resolve(close()).then(() => process.exit(0)));
+  const exit = (): void => void Promise.resolve(close()).then(() => process.exit(0));
+  // the parent may already have gone while this child was starting
+  if (!process.connected) exit();
+  else process.on('disconnect', exit);
 }
 
 /** Parent side: the forked bench file and the requests made to it. */
@@ -49,7 +52,10 @@ export class BenchChild<Request> {
       if (reply.error === undefined) waiter?.resolve(reply.result);
       else waiter?.reject(new Error(`bench child: ${reply.error}`));
     });
-    child.on('exit', (code, signal) => this.failAll(new Error(`bench child exited (${signal ?? `code ${code}`})`)));
+    child.on('exit', (code, signal) => {
+      // a child stopped earlier may exit after its successor started: only the current one's calls wait on it
+      if (this.child === child) this.failAll(new Error(`bench child exited (${signal ?? `code ${code}`})`));
+    });
     this.child = child;
   }
 
@@ -69,7 +75,8 @@ export class BenchChild<Request> {
   }
 
   stop(): void {
-    this.child?.disconnect();
+    if (this.child?.connected) this.child.disconnect();
     this.child = undefined;
+    this.failAll(new Error('bench child stopped'));
   }
 }

@@ -69,17 +69,22 @@ async function serveAsChild(): Promise<void> {
   // no rate limits (the default): the unary comparison measures the call path, not a limiter
   const emulator = await startMixi2Emulator({ pingInterval: Infinity, relay: false });
   emulator.register(...KNOWN_USER_IDS.map((userId) => buildMixi2User({ userId })));
-  const distinct = Array.from({ length: DISTINCT }, (_, i) =>
-    encodeEventResponse(Array.from({ length: EVENTS_PER_MESSAGE }, (_, j) => realisticEvent(i * EVENTS_PER_MESSAGE + j))),
-  );
-  const flood = Array.from({ length: EVENTS / EVENTS_PER_MESSAGE }, (_, i) => distinct[i % DISTINCT] as Buffer);
+  // built at the first flood: the unary comparisons' child never floods
+  let flood: Buffer[] | undefined;
+  const floodMessages = (): Buffer[] => {
+    const distinct = Array.from({ length: DISTINCT }, (_, i) =>
+      encodeEventResponse(Array.from({ length: EVENTS_PER_MESSAGE }, (_, j) => realisticEvent(i * EVENTS_PER_MESSAGE + j))),
+    );
+    return Array.from({ length: EVENTS / EVENTS_PER_MESSAGE }, (_, i) => distinct[i % DISTINCT] as Buffer);
+  };
   serveBenchChild<ChildRequest>((request) => {
     if (request.cmd === 'start') {
       const { streamAddress, apiAddress, clientId, clientSecret, tokenUrl } = emulator;
       return { streamAddress, apiAddress, clientId, clientSecret, tokenUrl };
     }
     if (request.cmd === 'waitClosed') return emulator.waitForStreams(0);
-    return emulator.waitForStreams(1).then(() => emulator.flood(flood));
+    flood ??= floodMessages();
+    return emulator.waitForStreams(1).then(() => emulator.flood(flood!));
   }, () => emulator.close());
 }
 

@@ -1,5 +1,5 @@
 import { Metadata, status as Status, type CallOptions, type Client } from '@grpc/grpc-js';
-import { catchError, from, Observable, switchMap, throwError } from 'rxjs';
+import { catchError, defer, from, Observable, of, switchMap, throwError } from 'rxjs';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Mixi2Auth } from './auth.js';
 import { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
@@ -156,7 +156,7 @@ function callApi<M extends Mixi2ApiMethod>(context: ApiContext, method: M, parti
   const definition = ApplicationServiceService[method];
   const rpcName = definition.path.slice(definition.path.lastIndexOf('/') + 1);
   const once = (refresh: boolean): Observable<ApiResponseOf<M>> =>
-    from(context.auth.token({ refresh })).pipe(
+    tokenFor(context.auth, refresh).pipe(
       switchMap((token) => unaryCall<M>(context, method, token, partial)),
       catchError((error: unknown) =>
         !refresh && isGrpcStatusError(error) && error.code === Status.UNAUTHENTICATED
@@ -165,6 +165,14 @@ function callApi<M extends Mixi2ApiMethod>(context: ApiContext, method: M, parti
       ),
     );
   return context.governance.govern(method, once(false));
+}
+
+/** The token as an Observable: synchronous when the auth has a valid one cached, so the call starts at once. */
+function tokenFor(auth: Mixi2Auth, refresh: boolean): Observable<string> {
+  return defer(() => {
+    const current = refresh ? undefined : auth.currentToken?.();
+    return current === undefined ? from(auth.token({ refresh })) : of(current);
+  });
 }
 
 function unaryCall<M extends Mixi2ApiMethod>(context: ApiContext, method: M, token: string, partial: unknown): Observable<ApiResponseOf<M>> {

@@ -13,4 +13,11 @@ export interface Mixi2Auth {
    * rejected it) and a new one is fetched.
    */
   token(options?: { refresh?: boolean }): Promise<string>;
+  /**
+   * The cached token if it is valid now, without waiting; `undefined` when {@link Mixi2Auth.token} has to
+   * fetch one. Optional: when present, API calls start at once instead of after a Promise turn (which
+   * measured about 40 µs of CPU per call at 64 in flight).
+   * @default absent (every call waits for `token()`)
+   */
+  currentToken?(): string | undefined;
 }

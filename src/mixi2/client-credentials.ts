@@ -100,9 +100,12 @@ export function clientCredentials(options: ClientCredentialsOptions): Mixi2Auth 
       return token.value;
     });
 
+  const currentToken = (): string | undefined => (cached !== undefined && now() < cached.refreshAt ? cached.value : undefined);
   return {
+    currentToken,
     token: ({ refresh = false } = {}) => {
-      if (!refresh && cached !== undefined && now() < cached.refreshAt) return Promise.resolve(cached.value);
+      const current = refresh ? undefined : currentToken();
+      if (current !== undefined) return Promise.resolve(current);
       inFlight ??= requestWithRetry().finally(() => {
         inFlight = undefined;
       });

@@ -3,6 +3,8 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, InvalidArgumentError, PermissionError, RateLimitError } from '../../src/core/errors.js';
 import {
+  clientCredentials,
+  mixi2Client,
   GetPostMediaStatusResponse_Status,
   InitiatePostMediaUploadRequest_Type,
   LanguageCode,
@@ -20,6 +22,28 @@ afterEach(async () => {
 const lastCall = (w: World) => w.emulator.calls.at(-1);
 
 describe('mixi2 client.api', () => {
+  it('starts a call with the token the auth has cached, and asks token() again with refresh after UNAUTHENTICATED', async () => {
+    world = await startWorld();
+    const { clientId, clientSecret, tokenUrl } = world.emulator;
+    const valid = await clientCredentials({ clientId, clientSecret, tokenUrl }).token();
+    const asked: Array<{ refresh?: boolean } | undefined> = [];
+    let cached: string | undefined = 'stale-token';
+    const auth = {
+      currentToken: () => cached,
+      token: async (options?: { refresh?: boolean }) => {
+        asked.push(options);
+        cached = valid;
+        return valid;
+      },
+    };
+    const client = mixi2Client({ auth, apiAddress: world.emulator.apiAddress, credentials: world.emulator.credentials, apiLinger: 0, rateLimits: false });
+    await firstValueFrom(client.api.getUsers({ userIdList: ['user-alice'] }));
+    expect(asked).toEqual([{ refresh: true }]);
+    expect(world.emulator.calls.map((c) => c.token)).toEqual(['stale-token', valid]);
+    await firstValueFrom(client.api.getUsers({ userIdList: ['user-alice'] }));
+    expect(asked).toHaveLength(1);
+  });
+
   it('round-trips the read RPCs with their fields', async () => {
     world = await startWorld();
     const { api } = world.client;

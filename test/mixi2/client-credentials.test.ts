@@ -36,6 +36,17 @@ describe('clientCredentials', () => {
     expect(emulator.stats().tokenRequests).toBe(3);
   });
 
+  it('offers the cached token synchronously only while it is fresh', async () => {
+    emulator = await startMixi2Emulator({ tokenLifetime: 10 });
+    let clock = 1_000_000;
+    const auth = clientCredentials({ clientId: emulator.clientId, clientSecret: emulator.clientSecret, tokenUrl: emulator.tokenUrl, now: () => clock });
+    expect(auth.currentToken?.()).toBeUndefined();
+    const first = await auth.token();
+    expect(auth.currentToken?.()).toBe(first);
+    clock += 5_100; // past the refresh point (margin 5 s of a 10 s lifetime)
+    expect(auth.currentToken?.()).toBeUndefined();
+  });
+
   it('backs off and retries 5xx answers', async () => {
     emulator = await startMixi2Emulator();
     emulator.failTokenRequests(2);
