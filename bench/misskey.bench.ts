@@ -9,19 +9,26 @@
  * Note ids have the 16-character aidx format of a 2026.3.2 server: ids of 10 characters or fewer are
  * internalised by JSON.parse itself, which adds a string-table miss per frame with 10,000 distinct ids in
  * any client (about 110 ns here).
- * (1) channel() vs raw ws + JSON.parse; (2) channel() vs misskey-js Stream (ws); (3) noteUpdated cost with
+ * (1) channel() vs raw ws + JSON.parse; (2) channel() vs misskey-js Stream (ws); (2b) channel() writing each
+ * note id to a file cursor store vs without; (3) noteUpdated cost with
  * 10,000 followed notes vs 1; (3b) 1,000 followed notes vs misskey-js listeners checking the id; (4) stream
  * API round trips at 64 in flight vs a bare Map-of-resolvers client; HTTP round trips reported.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Stream } from 'misskey-js';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import WebSocket from 'ws';
+import { fileCursorStore } from '../src/index.js';
 import { misskey, type MisskeyClient, type NoteUpdate } from '../src/misskey/index.js';
 import { aidxGenerator, startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions, type MisskeyEmulatorStats, type PreparedFlood } from '../src/testing/misskey/index.js';
 import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
-import type { Comparison } from './harness.js';
+import { median, type Comparison } from './harness.js';
 
 const CHANNEL_MESSAGES = 20_000;
 /** Every variant spends nearly all its time in ws and JSON.parse, so these ratios sit near 1 and need many short pairs. */
@@ -35,6 +42,7 @@ const users = [
   { username: 'admin', token: 'admin-token' },
   { username: 'alice', token: 'alice-token' },
   { username: 'bob', token: 'bob-token' },
+  { username: 'carol', token: 'carol-token' },
 ];
 
 // ---- the emulator in a child process ------------------------------------------------------------------
@@ -45,7 +53,8 @@ type ChildCommand =
   | { cmd: 'createNote'; username: string; text: string }
   | { cmd: 'prepareChannel'; key: string; channel: string; message: { type: string; body: unknown }; count: number; to: string }
   | { cmd: 'prepareFrames'; key: string; frames: string[]; count: number; to: string }
-  | { cmd: 'write'; key: string };
+  | { cmd: 'write'; key: string }
+  | { cmd: 'paced'; channel: string; note: unknown; perSecond: number; durationMs: number };
 
 const CHILD_FLAG = 'MISSKEY_BENCH_CHILD';
 if (isBenchChild(CHILD_FLAG)) serveAsChild();
@@ -72,9 +81,33 @@ function serveAsChild(): void {
         return floods.get(command.key)?.frames;
       case 'write':
         return floods.get(command.key)?.write();
+      case 'paced':
+        return sendPaced(em, command);
     }
   };
   serveBenchChild(run, () => emulator?.close());
+}
+
+/** The shared monotonic clock of both processes, in nanoseconds (CLOCK_MONOTONIC: comparable across processes). */
+const monotonicNs = (): number => Number(process.hrtime.bigint());
+
+/**
+ * Emits `note` to every `channel` at `perSecond` for `durationMs`, each copy stamped `sentAt` (monotonic ns)
+ * as it is sent; every millisecond or so, as many as the rate owes by then. Resolves with the number sent.
+ */
+function sendPaced(emulator: MisskeyEmulator, { channel, note, perSecond, durationMs }: Extract<ChildCommand, { cmd: 'paced' }>): Promise<number> {
+  const total = Math.round((perSecond * durationMs) / 1000);
+  const started = performance.now();
+  let sent = 0;
+  return new Promise((resolve) => {
+    const tick = (): void => {
+      const owed = Math.min(total, Math.floor(((performance.now() - started) * perSecond) / 1000));
+      for (; sent < owed; sent++) emulator.emit(channel, 'note', { ...(note as object), sentAt: monotonicNs() });
+      if (sent < total) setTimeout(tick, 1);
+      else resolve(sent);
+    };
+    tick();
+  });
 }
 
 /** The parent's handle on a child-process emulator. */
@@ -179,8 +212,17 @@ function channelComparisons(): Comparison[] {
   const ours = new Arrivals();
   const raw = new Arrivals();
   const js = new Arrivals();
+  const committed = new Arrivals();
   const lifecycle = group(async () => {
     await emulator.start({ users, record: false });
+    const cursorDir = mkdtempSync(join(tmpdir(), 'streamrx-bench-'));
+    const store = fileCursorStore(join(cursorDir, 'cursors.json'));
+    // The same channel as `ours`, writing each note's id to the file store as the cursor (coalesced writes).
+    const committing = misskey({ origin: emulator.origin, token: 'carol-token' }).channel('localTimeline').subscribe((m) => {
+      store.write('bench:localTimeline', m.body.id).catch(() => undefined);
+      committed.sink += m.body.id.length;
+      committed.arrived();
+    });
     const note = await emulator.call({ cmd: 'createNote', username: 'admin', text: 'ベンチマーク用のノートです。今日はいい天気ですね☀️ #misskey https://example.com/some/link' });
     const client = misskey({ origin: emulator.origin, token: 'admin-token' });
     const subscription: Subscription = client.channel('localTimeline').subscribe((m) => {
@@ -200,16 +242,19 @@ function channelComparisons(): Comparison[] {
       js.sink += n.id.length;
       js.arrived();
     });
-    await emulator.until((s) => s.channels === 3);
+    await emulator.until((s) => s.channels === 4);
     const message = { type: 'note', body: note };
-    for (const [key, to] of [['ours', 'admin'], ['raw', 'alice'], ['js', 'bob']] as const) {
+    for (const [key, to] of [['ours', 'admin'], ['raw', 'alice'], ['js', 'bob'], ['committed', 'carol']] as const) {
       await emulator.call({ cmd: 'prepareChannel', key, channel: 'localTimeline', message, count: CHANNEL_MESSAGES, to });
     }
-    return () => {
+    return async () => {
       subscription.unsubscribe();
+      committing.unsubscribe();
       socket.close();
       stream.close();
       emulator.close();
+      await store.close();
+      rmSync(cursorDir, { recursive: true, force: true });
     };
   });
   const subject = () => perCpuSecond('ours', CHANNEL_MESSAGES, flood(emulator, ours, 'ours', CHANNEL_MESSAGES));
@@ -233,6 +278,16 @@ function channelComparisons(): Comparison[] {
       baseline: () => perCpuSecond('js', CHANNEL_MESSAGES, flood(emulator, js, 'js', CHANNEL_MESSAGES)),
       subject,
       note: wallNote('js', 'ours'),
+    },
+    {
+      name: 'misskey channel() with a file-store cursor write per event vs without',
+      unit: 'msgs/cpu-s',
+      goal: '>= 0.95',
+      rounds: CHANNEL_ROUNDS,
+      ...lifecycle,
+      baseline: subject,
+      subject: () => perCpuSecond('committed', CHANNEL_MESSAGES, flood(emulator, committed, 'committed', CHANNEL_MESSAGES)),
+      note: wallNote('ours', 'committed'),
     },
   ];
 }
@@ -391,4 +446,192 @@ function requestComparisons(): Comparison[] {
   ];
 }
 
-export default (process.env.MISSKEY_BENCH_CHILD === '1' ? [] : [...channelComparisons(), ...noteComparisons(), ...requestComparisons()]) satisfies Comparison[];
+// ---- (5): delay from send to subscriber at a fixed rate -------------------------------------------------
+
+const LATENCY_RATE = 20_000;
+const LATENCY_MS = 10_000;
+
+/** The send-to-handler delays of one run, in ns, and their percentiles. */
+class Delays {
+  private readonly delays = new Float64Array((LATENCY_RATE * LATENCY_MS) / 1000);
+  count = 0;
+
+  /** Records the delay of a message stamped `sentAt` (monotonic ns), now. */
+  arrived(sentAt: number): void {
+    this.delays[this.count++] = monotonicNs() - sentAt;
+  }
+
+  /** p50, p99 and max in µs. */
+  summary(): { p50: number; p99: number; max: number } {
+    const sorted = this.delays.slice(0, this.count).sort();
+    const at = (q: number): number => (sorted[Math.min(this.count - 1, Math.floor(q * this.count))] ?? 0) / 1000;
+    return { p50: at(0.5), p99: at(0.99), max: (sorted[this.count - 1] ?? 0) / 1000 };
+  }
+}
+
+type LatencyVariant = (delays: Delays) => Promise<() => void>;
+
+function latencyComparisons(): Comparison[] {
+  const emulator = new RemoteEmulator();
+  let note: unknown;
+  const summaries = new Map<string, Array<{ p50: number; p99: number; max: number }>>();
+  const lifecycle = group(async () => {
+    await emulator.start({ users, record: false });
+    note = await emulator.call({ cmd: 'createNote', username: 'admin', text: 'レイテンシ測定用のノートです。#misskey https://example.com/some/link' });
+    return () => emulator.close();
+  });
+  /** One run: connect the variant alone, send at the fixed rate, disconnect; returns its p99 in µs. */
+  const run = (label: string, open: LatencyVariant) => async (): Promise<number> => {
+    const delays = new Delays();
+    const close = await open(delays);
+    await emulator.until((s) => s.channels === 1);
+    const sent = await emulator.call<number>({ cmd: 'paced', channel: 'localTimeline', note, perSecond: LATENCY_RATE, durationMs: LATENCY_MS });
+    while (delays.count < sent) await new Promise((resolve) => setTimeout(resolve, 5));
+    close();
+    await emulator.until((s) => s.channels === 0);
+    const summary = delays.summary();
+    summaries.set(label, [...(summaries.get(label) ?? []), summary]);
+    return summary.p99;
+  };
+  const ours = run('channel()', async (delays) => {
+    const client = misskey({ origin: emulator.origin, token: 'admin-token' });
+    const subscription = client.channel('localTimeline').subscribe((m) => delays.arrived((m.body as unknown as { sentAt: number }).sentAt));
+    return () => subscription.unsubscribe();
+  });
+  const raw = run('raw ws', async (delays) => {
+    const socket = await openRaw(emulator.port, 'alice-token', (data) => {
+      const frame = JSON.parse(data.toString()) as { type: string; body: { id: string; type: string; body: { sentAt: number } } };
+      if (frame.type === 'channel' && frame.body.id === 'raw' && frame.body.type === 'note') delays.arrived(frame.body.body.sentAt);
+    });
+    socket.send(JSON.stringify({ type: 'connect', body: { channel: 'localTimeline', id: 'raw', pong: true } }));
+    return () => socket.close();
+  });
+  const js = run('misskey-js', async (delays) => {
+    const stream = new Stream(emulator.origin, { token: 'bob-token' }, { WebSocket: WebSocket as never });
+    stream.useChannel('localTimeline').on('note', (n) => delays.arrived((n as unknown as { sentAt: number }).sentAt));
+    return () => stream.close();
+  });
+  const figures = (label: string): string => {
+    const all = summaries.get(label) ?? [];
+    const med = (pick: (s: { p50: number; p99: number; max: number }) => number): string => (all.length ? Math.round(median(all.map(pick))) : 0).toLocaleString('en-US');
+    return `${label} p50 ${med((s) => s.p50)} / p99 ${med((s) => s.p99)} / max ${med((s) => s.max)} µs`;
+  };
+  const latencyNote = (baselineLabel: string) => (): string =>
+    `${LATENCY_RATE.toLocaleString('en-US')} notes/s for ${LATENCY_MS / 1000} s, medians over runs: ${figures(baselineLabel)}; ${figures('channel()')}`;
+  const shared = { unit: 'p99 µs (lower is better)', ...lifecycle, subject: ours };
+  return [
+    { name: 'misskey latency: channel() vs raw ws, p99 send-to-handler at 20,000 notes/s', goal: '<= 1.1', ...shared, baseline: raw, note: latencyNote('raw ws') },
+    { name: 'misskey latency: channel() vs misskey-js Stream, p99 send-to-handler at 20,000 notes/s', ...shared, baseline: js, note: latencyNote('misskey-js') },
+  ];
+}
+
+// ---- (6): heap per subscription -----------------------------------------------------------------------
+
+const HELD_SUBSCRIPTIONS = 10_000;
+
+/** A full garbage collection, twice (the second frees what the first's finalizers released). */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  return () => {
+    gc();
+    gc();
+  };
+})();
+
+/** Opens `HELD_SUBSCRIPTIONS` subscriptions; the returned function closes them. */
+type Holder = () => () => void;
+
+function memoryComparisons(): Comparison[] {
+  const emulator = new RemoteEmulator();
+  const ids = noteIds('0mem', HELD_SUBSCRIPTIONS);
+  const lifecycle = group(async () => {
+    await emulator.start({ users, record: false });
+    return () => emulator.close();
+  });
+  /**
+   * Heap bytes per subscription: heap after a forced GC with the subscriptions held and acknowledged by the
+   * emulator, minus the heap after they are closed again, over their number.
+   */
+  const bytesPer = (hold: Holder, held: (s: MisskeyEmulatorStats) => boolean) => async (): Promise<number> => {
+    const close = hold();
+    await emulator.until(held);
+    collectGarbage();
+    const holding = process.memoryUsage().heapUsed;
+    close();
+    await emulator.until((s) => s.channels === 0 && s.noteSubscriptions === 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    collectGarbage();
+    return (holding - process.memoryUsage().heapUsed) / HELD_SUBSCRIPTIONS;
+  };
+  /** A streamrx client holding one socket open for the run (as an app's other streams would). */
+  const withClient = (token: string, open: (client: MisskeyClient) => Subscription[]): Holder => () => {
+    const client = misskey({ origin: emulator.origin, token });
+    const keepOpen = client.broadcasts().subscribe();
+    const subscriptions = open(client);
+    return () => {
+      for (const s of subscriptions) s.unsubscribe();
+      keepOpen.unsubscribe();
+    };
+  };
+  const withStream = (token: string, open: (stream: Stream) => () => void): Holder => () => {
+    const stream = new Stream(emulator.origin, { token }, { WebSocket: WebSocket as never });
+    const closeAll = open(stream);
+    return () => {
+      closeAll();
+      stream.close();
+    };
+  };
+  const sink = { n: 0 };
+  const count = (): void => void sink.n++;
+  const ourNotes = withClient('admin-token', (client) => ids.map((id) => client.noteUpdates(id).subscribe(count)));
+  const jsNotes = withStream('bob-token', (stream) => {
+    const handlers = ids.map((id) => {
+      stream.send('subNote', { id });
+      const handler = (e: { id: string }): void => void (e.id === id && sink.n++);
+      stream.on('noteUpdated', handler);
+      return handler;
+    });
+    return () => {
+      for (const handler of handlers) stream.off('noteUpdated', handler);
+    };
+  });
+  const ourChannels = withClient('admin-token', (client) => ids.map(() => client.channel('localTimeline').subscribe(count)));
+  const jsChannels = withStream('bob-token', (stream) => {
+    const connections = ids.map(() => {
+      const connection = stream.useChannel('localTimeline');
+      connection.on('note', count);
+      return connection;
+    });
+    return () => {
+      for (const connection of connections) connection.dispose();
+    };
+  });
+  const notesHeld = (s: MisskeyEmulatorStats): boolean => s.noteSubscriptions === HELD_SUBSCRIPTIONS;
+  const channelsHeld = (s: MisskeyEmulatorStats): boolean => s.channels === HELD_SUBSCRIPTIONS;
+  const unit = 'heap bytes per subscription (lower is better)';
+  return [
+    {
+      name: 'misskey memory: noteUpdates() vs misskey-js subNote + noteUpdated listener (10,000 followed notes)',
+      unit,
+      goal: '<= 1.0',
+      ...lifecycle,
+      baseline: bytesPer(jsNotes, notesHeld),
+      subject: bytesPer(ourNotes, notesHeld),
+      note: (baseline, subject) => `heap after forced GC: misskey-js ${Math.round(baseline)} B, streamrx ${Math.round(subject)} B per followed note`,
+    },
+    {
+      name: 'misskey memory: channel() vs misskey-js useChannel (10,000 localTimeline subscriptions)',
+      unit,
+      goal: '<= 1.0',
+      ...lifecycle,
+      baseline: bytesPer(jsChannels, channelsHeld),
+      subject: bytesPer(ourChannels, channelsHeld),
+      note: (baseline, subject) => `heap after forced GC: misskey-js ${Math.round(baseline)} B, streamrx ${Math.round(subject)} B per channel subscription`,
+    },
+  ];
+}
+
+export default (process.env.MISSKEY_BENCH_CHILD === '1'
+  ? []
+  : [...channelComparisons(), ...noteComparisons(), ...requestComparisons(), ...latencyComparisons(), ...memoryComparisons()]) satisfies Comparison[];

@@ -32,6 +32,7 @@ export function fileCursorStore(path: string): Required<CursorStore> & { readonl
 
 class FileCursorStore implements CursorStore {
   private loaded: Promise<Map<string, string>> | undefined;
+  private ready: Map<string, string> | undefined;
   private nextFlush: Promise<void> | undefined;
   private lastFlush: Promise<void> = Promise.resolve();
   private temporaryCount = 0;
@@ -46,11 +47,23 @@ class FileCursorStore implements CursorStore {
     return text === undefined ? undefined : (JSON.parse(text) as P);
   }
 
-  async write(key: string, position: unknown): Promise<void> {
-    checkCursorKey(key);
-    const text = positionText(position);
-    (await this.positions()).set(key, text);
-    return this.flush();
+  write(key: string, position: unknown): Promise<void> {
+    let text: string;
+    try {
+      checkCursorKey(key);
+      text = positionText(position);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Once loaded, the change and its flush are taken synchronously: close() right after sees them.
+    if (this.ready) {
+      this.ready.set(key, text);
+      return this.flush();
+    }
+    return this.positions().then((positions) => {
+      positions.set(key, text);
+      return this.flush();
+    });
   }
 
   async compareAndSet(key: string, expected: unknown, next: unknown): Promise<boolean> {
@@ -69,7 +82,7 @@ class FileCursorStore implements CursorStore {
   }
 
   private positions(): Promise<Map<string, string>> {
-    this.loaded ??= this.load();
+    this.loaded ??= this.load().then((positions) => (this.ready = positions));
     return this.loaded;
   }
 

@@ -79,9 +79,11 @@ function settingsOf<T>(options: OrderedCommitOptions<T>): Settings<T> {
 
 /** One subscription of {@link orderedCommit}: the waiting events, the running handlers, the watermark and its commits. */
 class CommitRun<T, R> {
-  private readonly waiting: T[] = [];
+  /** Events not started yet: `waiting[waitingHead..]` (an index, as `shift()` is linear on long arrays). */
+  private waiting: T[] = [];
+  private waitingHead = 0;
   private readonly running = new Map<number, Subscription>();
-  private readonly mark = new LowWatermark<unknown>();
+  private readonly mark: LowWatermark<unknown>;
   private readonly input = new Subscription();
   private nextIndex = 0;
   private committed = -1;
@@ -98,14 +100,16 @@ class CommitRun<T, R> {
     private readonly handler: (event: T, index: number) => ObservableInput<R>,
     private readonly settings: Settings<T>,
     private readonly subscriber: Subscriber<R>,
-  ) {}
+  ) {
+    this.mark = new LowWatermark(settings.concurrency);
+  }
 
   start(): () => void {
     this.input.add(
       this.source.subscribe({
         next: (event) => {
           this.waiting.push(event);
-          this.startWaiting();
+          if (!this.draining) this.startWaiting();
         },
         error: (error: unknown) => this.fail(error),
         complete: () => {
@@ -130,7 +134,15 @@ class CommitRun<T, R> {
   private startWaiting(): void {
     if (this.draining) return;
     this.draining = true;
-    while (!this.stopped && this.waiting.length > 0 && this.mayStart()) this.run(this.waiting.shift() as T, this.nextIndex++);
+    while (!this.stopped && this.waitingHead < this.waiting.length && this.mayStart()) {
+      const event = this.waiting[this.waitingHead] as T;
+      this.waiting[this.waitingHead++] = undefined as T;
+      this.run(event, this.nextIndex++);
+    }
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting = [];
+      this.waitingHead = 0;
+    }
     this.draining = false;
   }
 
@@ -142,24 +154,25 @@ class CommitRun<T, R> {
     } catch (error) {
       return this.fail(error);
     }
-    let finished = false;
-    const subscription = from(output).subscribe({
-      next: (value) => this.subscriber.next(value),
-      error: (error: unknown) => {
-        finished = true;
-        this.running.delete(index);
-        this.fail(error);
-      },
-      complete: () => {
-        finished = true;
-        this.running.delete(index);
-        this.handled(index);
-      },
-    });
-    if (!finished) this.running.set(index, subscription);
+    const observer = new HandlerObserver(this, index);
+    const subscription = from(output).subscribe(observer);
+    if (!observer.finished) this.running.set(index, subscription);
   }
 
-  private handled(index: number): void {
+  /** A value of a handler. */
+  emit(value: R): void {
+    this.subscriber.next(value);
+  }
+
+  /** Handler `index` failed. */
+  failed(index: number, error: unknown): void {
+    this.running.delete(index);
+    this.fail(error);
+  }
+
+  /** Handler `index` completed: the watermark may move. */
+  handled(index: number): void {
+    this.running.delete(index);
     if (this.stopped) return;
     if (this.mark.completed(index)) this.scheduleCommit();
     this.startWaiting();
@@ -209,7 +222,7 @@ class CommitRun<T, R> {
   }
 
   private finishIfDone(): void {
-    if (!this.sourceDone || this.running.size > 0 || this.waiting.length > 0 || this.stopped) return;
+    if (!this.sourceDone || this.running.size > 0 || this.waitingHead < this.waiting.length || this.stopped) return;
     this.commit(() => this.end());
   }
 
@@ -233,7 +246,8 @@ class CommitRun<T, R> {
     this.input.unsubscribe();
     for (const subscription of this.running.values()) subscription.unsubscribe();
     this.running.clear();
-    this.waiting.length = 0;
+    this.waiting = [];
+    this.waitingHead = 0;
     this.timer?.unsubscribe();
     this.timer = undefined;
   }
@@ -250,5 +264,29 @@ class CommitRun<T, R> {
         () => undefined,
       );
     }
+  }
+}
+
+/** Hears one handler (a class rather than closures: one small object per event). */
+class HandlerObserver<T, R> {
+  finished = false;
+
+  constructor(
+    private readonly run: CommitRun<T, R>,
+    private readonly index: number,
+  ) {}
+
+  next(value: R): void {
+    this.run.emit(value);
+  }
+
+  error(error: unknown): void {
+    this.finished = true;
+    this.run.failed(this.index, error);
+  }
+
+  complete(): void {
+    this.finished = true;
+    this.run.handled(this.index);
   }
 }
