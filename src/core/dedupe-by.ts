@@ -26,7 +26,7 @@ export function dedupeBy<T, K>(key: (value: T) => K, options: DedupeOptions = {}
   if (!(capacity >= 1)) throw new InvalidArgumentError(`dedupeBy capacity must be at least 1, got ${capacity}`);
   return (source) =>
     new Observable<T>((subscriber) => {
-      const window = new DedupeWindow<K>(capacity);
+      const window = ttl === Infinity ? new KeyRing<K>(capacity) : new DedupeWindow<K>(capacity);
       return source.subscribe({
         next: (value) => {
           const now = ttl === Infinity ? 0 : scheduler.now();
@@ -36,6 +36,30 @@ export function dedupeBy<T, K>(key: (value: T) => K, options: DedupeOptions = {}
         complete: () => subscriber.complete(),
       });
     });
+}
+
+/**
+ * The window without expiry: the last `capacity` distinct keys in a ring, a Set for membership. Three Set
+ * operations per new key (has, delete of the oldest, add) against four Map operations in {@link DedupeWindow}.
+ */
+class KeyRing<K> {
+  private readonly seen = new Set<K>();
+  private readonly keys: K[];
+  private head = 0;
+
+  constructor(private readonly capacity: number) {
+    this.keys = new Array<K>(capacity);
+  }
+
+  /** Records `key` unless it is among the last `capacity` keys; returns whether it was new. */
+  remember(key: K): boolean {
+    if (this.seen.has(key)) return false;
+    if (this.seen.size === this.capacity) this.seen.delete(this.keys[this.head] as K);
+    this.keys[this.head] = key;
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+    this.seen.add(key);
+    return true;
+  }
 }
 
 /**
