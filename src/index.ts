@@ -20,7 +20,7 @@ export type { RateRule } from './core/rate-rule.js';
 export * from './core/rate-limit.js';
 export * from './core/rate-governor.js';
 export type { CursorStore } from './state/cursor-store.js';
-export { fileCursorStore } from './state/file-cursor-store.js';
+export { fileCursorStore, type FileCursorStoreOptions } from './state/file-cursor-store.js';
 export { memoryCursorStore } from './state/memory-cursor-store.js';
 export { CursorStoreError } from './state/cursor-store-error.js';
 export { orderedCommit, type OrderedCommitOptions } from './state/ordered-commit.js';

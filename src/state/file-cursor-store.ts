@@ -17,6 +17,8 @@ const VERSION = 1;
  * One process per file: two processes writing the same file overwrite each other's keys.
  *
  * @param path - the cursor file; created on the first write, its directory must exist.
+ * @param options - `coalesceMs`: the least time between two replacements under a steady stream of writes
+ * (a write to an idle store is written at once). @default { coalesceMs: 10 }
  * @example
  * ```ts
  * const store = fileCursorStore('./cursors.json');
@@ -25,9 +27,31 @@ const VERSION = 1;
  * await store.close();
  * ```
  */
-export function fileCursorStore(path: string): Required<CursorStore> & { readonly flushes: number } {
+export function fileCursorStore(path: string, options: FileCursorStoreOptions = {}): Required<CursorStore> & {
+  /** File replacements written so far (one `fsync` of the file each): fewer than writes when they coalesce. */
+  readonly flushes: number;
+} {
   if (typeof path !== 'string' || path === '') throw new CursorStoreError('fileCursorStore: path must be a non-empty string', false);
-  return new FileCursorStore(resolve(path));
+  const { coalesceMs = 10 } = options;
+  if (!(coalesceMs >= 0)) throw new CursorStoreError(`fileCursorStore: coalesceMs must be >= 0, got ${coalesceMs}`, false);
+  return new FileCursorStore(resolve(path), coalesceMs);
+}
+
+/**
+ * Options of {@link fileCursorStore}.
+ *
+ * @example
+ * ```ts
+ * fileCursorStore('./cursors.json', { coalesceMs: 50 });
+ * ```
+ */
+export interface FileCursorStoreOptions {
+  /**
+   * The least time between two file replacements while writes keep coming, in ms: at most one `fsync` per
+   * `coalesceMs` however many positions are written; a write waits at most this long more to be durable.
+   * @default 10
+   */
+  coalesceMs?: number;
 }
 
 class FileCursorStore implements CursorStore {
@@ -39,7 +63,12 @@ class FileCursorStore implements CursorStore {
   /** Replacements written so far (one `fsync` of the file each). */
   flushes = 0;
 
-  constructor(private readonly path: string) {}
+  private lastFlushEnd = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly coalesceMs: number,
+  ) {}
 
   async read<P>(key: string): Promise<P | undefined> {
     checkCursorKey(key);
@@ -91,6 +120,7 @@ class FileCursorStore implements CursorStore {
     if (this.nextFlush) return this.nextFlush;
     const next = this.lastFlush
       .catch(() => undefined)
+      .then(() => this.pause())
       .then(() => {
         this.nextFlush = undefined;
         return this.replaceFile();
@@ -98,6 +128,12 @@ class FileCursorStore implements CursorStore {
     this.nextFlush = next;
     this.lastFlush = next;
     return next;
+  }
+
+  /** Waits until `coalesceMs` after the previous replacement ended (no wait for an idle store). */
+  private pause(): Promise<void> | undefined {
+    const wait = this.lastFlushEnd + this.coalesceMs - Date.now();
+    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : undefined;
   }
 
   private async replaceFile(): Promise<void> {
@@ -116,6 +152,7 @@ class FileCursorStore implements CursorStore {
       await rename(temporary, this.path);
       await syncDirectory(dirname(this.path));
       this.flushes += 1;
+      this.lastFlushEnd = Date.now();
     } catch (error) {
       await unlink(temporary).catch(() => undefined);
       throw new CursorStoreError(`cannot write the cursor file ${this.path}`, true, { cause: error });

@@ -11,7 +11,10 @@ import { checkCursorKey, positionText, type CursorStore } from './cursor-store.j
  * await store.read('k'); // 7
  * ```
  */
-export function memoryCursorStore(): Omit<Required<CursorStore>, 'close'> & { readonly writes: number } {
+export function memoryCursorStore(): Omit<Required<CursorStore>, 'close'> & {
+  /** Writes so far (a test can check how often a pipeline committed). */
+  readonly writes: number;
+} {
   const positions = new Map<string, string>();
   let writes = 0;
   const read = <P>(key: string): Promise<P | undefined> => {
