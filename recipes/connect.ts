@@ -1,5 +1,5 @@
 import type { RetryBackoffOptions } from '../src/index.js';
-import { misskey, misskeyFromEnv } from '../src/misskey/index.js';
+import { misskey, misskeyFromEnv, misskeyUserRateLimits } from '../src/misskey/index.js';
 import { clientCredentials, mixi2Client, mixi2ClientFromEnv } from '../src/mixi2/index.js';
 import { topicClientFromEnv } from '../src/momento/index.js';
 import { emulatorTopicClient, type MisskeyEmulator, type Mixi2Emulator, type MomentoEmulator } from '../src/testing/index.js';
@@ -74,6 +74,7 @@ export function misskeyLinkTo(emulator: MisskeyEmulator, policies: EmulatorPolic
     token: emulator.users['admin']?.token ?? 'admin-token',
     reconnect: policies.misskey ?? demoPolicies.misskey,
     closeDelay: policies.misskeyCloseDelay ?? demoPolicies.misskeyCloseDelay,
+    http: { rateLimits: misskeyUserRateLimits },
   });
   return misskeyLink(client);
 }
@@ -140,7 +141,7 @@ export async function connectSources(services: readonly SourceName[], options: C
   // FromEnv factories reach it in plaintext.
   if (realMixi2) links.mixi2 = mixi2Link(mixi2ClientFromEnv({ env }), {}, true);
   else if (emulators.mixi2) links.mixi2 = mixi2LinkTo(emulators.mixi2, policies);
-  if (realMisskey) links.misskey = misskeyLink(misskeyFromEnv({ env }), true);
+  if (realMisskey) links.misskey = misskeyLink(misskeyFromEnv({ env, http: { rateLimits: misskeyUserRateLimits } }), true);
   else if (emulators.misskey) links.misskey = misskeyLinkTo(emulators.misskey, policies);
   if (realMomento) links.momento = momentoLink(topicClientFromEnv({ env }), names.cacheName, { real: true });
   else if (emulators.momento) links.momento = momentoLinkTo(emulators.momento, names.cacheName, policies);

@@ -1,9 +1,11 @@
 /**
  * `npm start`: the streamrx demo. Starts the three emulators in-process (or uses the real services whose
  * credentials are in the environment, see recipes/README.md), feeds them synthetic traffic, and runs
- * recipes 1 (mixi2 mention reply), 3 (Misskey keyword reactions), 5 (cross-network feed over Momento) and 7
+ * recipes 1 (mixi2 mention reply), 3 (Misskey keyword reactions), 5 (cross-network feed over Momento), 7
  * (hashtag trends in event time, 5 s windows every second; its line tells how many late posts were folded in)
- * for `--duration` seconds (default 10), printing a status line per second and a summary at the end.
+ * and 9 (chart replies: a PNG uploaded, then posted as the reply, on both networks; its line tells the uploads
+ * and the waits of the clients' rate governors) for `--duration` seconds (default 10), printing a status line
+ * per second and a summary at the end.
  * Six seconds in (60 % of the run) it drops every emulator connection once, so the recovery shows in the reconnect
  * counters. Ctrl-C stops early with the summary. Exit status 0 unless a pipeline ended in error.
  *
@@ -14,6 +16,7 @@ import { runCrossFeed } from './cross-feed.js';
 import { RECIPE_ENV, setting, type Env } from './environment.js';
 import { runKeywordReactions } from './keyword-reactions.js';
 import { runMentionReply } from './mention-reply.js';
+import { runChartReply } from './chart-reply.js';
 import { demoTrendsOptions, runTrends } from './trends.js';
 import { durationArg, isMain, runAsMain, type RunRecipesOptions } from './runner.js';
 
@@ -28,7 +31,7 @@ import { durationArg, isMain, runAsMain, type RunRecipesOptions } from './runner
 export const DEMO_DURATION = 10;
 
 /**
- * The demo as `runRecipes` options: recipes 1, 3, 5 and 7 on the three services, a drop of every
+ * The demo as `runRecipes` options: recipes 1, 3, 5, 7 and 9 on the three services, a drop of every
  * emulator connection at 60 % of `duration` seconds.
  *
  * @example
@@ -39,7 +42,7 @@ export const DEMO_DURATION = 10;
 export function demoOptions(duration: number = DEMO_DURATION, env: Env = process.env): RunRecipesOptions {
   const botUserId = setting(env, RECIPE_ENV.mixi2BotUserId);
   return {
-    title: 'streamrx demo: recipes 1 (mixi2 mention reply), 3 (Misskey keyword reactions), 5 (cross-network feed via Momento), 7 (trends in event time)',
+    title: 'streamrx demo: recipes 1 (mixi2 mention reply), 3 (Misskey keyword reactions), 5 (cross-network feed via Momento), 7 (trends in event time), 9 (chart replies with an uploaded PNG)',
     services: ['mixi2', 'misskey', 'momento'],
     duration,
     dropMidRun: true,
@@ -49,6 +52,7 @@ export function demoOptions(duration: number = DEMO_DURATION, env: Env = process
       runKeywordReactions({ misskey: misskey! }),
       runCrossFeed({ mixi2: mixi2!, misskey: misskey!, momento: momento! }, { topic: momentoNames.topic }),
       runTrends({ mixi2: mixi2!, misskey: misskey!, momento: momento! }, { ...demoTrendsOptions, topic: `${momentoNames.topic}-trends` }),
+      runChartReply({ mixi2: mixi2!, misskey: misskey! }, { bucketMs: 1000, ...(botUserId === undefined ? {} : { botUserId }) }),
     ],
   };
 }

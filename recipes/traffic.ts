@@ -39,6 +39,9 @@ const notes = [
 
 const crowdReactions = ['👍', '❤️', '😆', '🐱'];
 
+/** Commands of the chart recipe (9), after the mention of the bot: numbers to chart, or none for its activity. */
+const chartCommands = ['/chart 3 1 4 1 5 9 2 6', '/chart', '/chart 2, 7, 1, 8, 2, 8'];
+
 const mixi2Users = ['alice', 'bob', 'carol', 'dave'].map((name) => buildMixi2User({ userId: `user-${name}`, name, displayName: name[0]!.toUpperCase() + name.slice(1) }));
 
 const pick = <T>(items: readonly T[], round: number): T => items[round % items.length]!;
@@ -52,7 +55,8 @@ const createdBefore = (ms: number): number => Date.now() - ms;
  * posts stored, so replies to them succeed) and now and then a chat message; Misskey notes from the people
  * the bot follows, some with the keywords the reaction recipe looks for, and reactions to the previous note.
  * Many carry hashtags; every fifth post and sixth note was created 1.5 s before it is sent, so it arrives
- * out of order (late, in event time).
+ * out of order (late, in event time). Every eighth round also mentions the bot with a `/chart` command on
+ * both networks.
  *
  * @example
  * ```ts
@@ -75,11 +79,16 @@ export function startTraffic(emulators: RecipeEmulators, options: TrafficOptions
       const reasons = mention ? [EventReason.EVENT_REASON_POST_MENTIONED] : [EventReason.EVENT_REASON_POST_COMMUNITY];
       mixi2.push(buildPostCreatedEvent(post, { issuer, reasons }));
       if (n % 4 === 3) mixi2.push(buildChatMessageReceivedEvent({ text: pick(chats, n), roomId: `room-${issuer.name}` }, { issuer }));
+      if (n % 8 === 1) {
+        const command = mixi2.store.addPost(buildMixi2Post({ creatorId: issuer.userId, text: `@bot ${pick(chartCommands, n >> 3)}` }));
+        mixi2.push(buildPostCreatedEvent(command, { issuer, reasons: [EventReason.EVENT_REASON_POST_MENTIONED] }));
+      }
     }
     if (misskey) {
       if (previousNoteId !== undefined) misskey.react(previousNoteId, pick(misskeyCast, n + 2), pick(crowdReactions, n));
       const createdAt = new Date(createdBefore(n % 6 === 5 ? LAGGING_MS : 0)).toISOString();
       previousNoteId = misskey.createNote(pick(misskeyCast, n), { text: pick(notes, n), createdAt }).id;
+      if (n % 8 === 1) misskey.createNote(pick(misskeyCast, n + 1), { text: `@admin ${pick(chartCommands, (n >> 3) + 1)}` });
     }
   };
   const timer = setInterval(round, every);

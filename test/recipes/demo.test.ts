@@ -28,7 +28,7 @@ function startDemo(args: string[], onLine?: (line: string, kill: (signal: NodeJS
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
 
-const recipeRow = /^(mention-reply|keyword-reactions|cross-feed|trends)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
+const recipeRow = /^(mention-reply|keyword-reactions|cross-feed|trends|chart-reply)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
 const sourceRow = /^(mixi2|misskey|momento)\s+(emulator|env)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
 
 function rows(stdout: string, pattern: RegExp): Record<string, { status: string; in: number; out: number; reconnects: number; gaps: number; errors: number }> {
@@ -41,7 +41,7 @@ function rows(stdout: string, pattern: RegExp): Record<string, { status: string;
 }
 
 describe('npm start (recipes/demo.ts)', () => {
-  it('runs recipes 1, 3, 5 and 7 on the emulators, recovers from the mid-run drop and exits 0 with a summary', async () => {
+  it('runs recipes 1, 3, 5, 7 and 9 on the emulators, recovers from the mid-run drop and exits 0 with a summary', async () => {
     const { code, stdout, stderr } = await startDemo(['--duration', '3']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -50,8 +50,9 @@ describe('npm start (recipes/demo.ts)', () => {
     expect(stdout).toMatch(/-- dropping every connection of the mixi2, misskey, momento emulators --/);
     expect(stdout).toMatch(/stopped: time is up/);
     const recipes = rows(stdout, recipeRow);
-    expect(Object.keys(recipes).sort()).toEqual(['cross-feed', 'keyword-reactions', 'mention-reply', 'trends']);
+    expect(Object.keys(recipes).sort()).toEqual(['chart-reply', 'cross-feed', 'keyword-reactions', 'mention-reply', 'trends']);
     expect(stdout).toMatch(/trends: late posts folded in \d+, dropped \d+/);
+    expect(stdout).toMatch(/chart-reply: uploads mixi2 [1-9]\d* misskey [1-9]\d*, replies [1-9]\d*; rate governors: mixi2 waits \d+ \(\d+\.\d s\) queued \d+/);
     for (const [name, counters] of Object.entries(recipes)) {
       expect({ name, status: counters.status, errors: counters.errors }).toEqual({ name, status: 'stopped', errors: 0 });
       expect(counters.in, `${name} in`).toBeGreaterThan(0);
@@ -76,7 +77,7 @@ describe('npm start (recipes/demo.ts)', () => {
     });
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(stdout).toMatch(/stopped: interrupted/);
-    expect(Object.keys(rows(stdout, recipeRow))).toHaveLength(4);
+    expect(Object.keys(rows(stdout, recipeRow))).toHaveLength(5);
   }, 60_000);
 
   it('refuses a bad --duration with a clear message and a non-zero status', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chartReplyMain } from '../../recipes/chart-reply.js';
 import { chatCommandsMain } from '../../recipes/chat-commands.js';
 import { crossFeedMain } from '../../recipes/cross-feed.js';
 import { keywordReactionsMain } from '../../recipes/keyword-reactions.js';
@@ -18,6 +19,7 @@ const mains: ReadonlyArray<[string, RunRecipesOptions]> = [
   ['cross-feed', crossFeedMain({})],
   ['webhook-receiver', webhookReceiverMain({}, () => undefined)],
   ['trends', trendsMain({})],
+  ['chart-reply', chartReplyMain({})],
 ];
 
 describe('each recipe main, as `npx tsx recipes/<file>.ts` runs it (in-process, no credentials)', () => {
