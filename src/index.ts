@@ -10,6 +10,7 @@
 export * from './core/errors.js';
 export * from './core/redact.js';
 export type { ConnectionState } from './core/connection-state.js';
+export type * from './telemetry/telemetry.js';
 export type { EnvironmentVariables } from './core/env-setting.js';
 export * from './core/retry-backoff.js';
 export * from './core/watchdog.js';

@@ -13,4 +13,7 @@ for (const [specifier, names] of Object.entries(expected)) {
   for (const name of names) assert.equal(typeof module[name], 'function', `${specifier} exports ${name}`);
 }
 assert.equal(require('streamrx/package.json').name, 'streamrx');
+// The telemetry entry point needs the optional peer @opentelemetry/api, which this project does not install:
+// every entry point above loaded without it, and this one names what is missing.
+assert.throws(() => require('streamrx/telemetry'), (error) => /@opentelemetry\/api/.test(String(error.message)));
 console.log(`required ${Object.keys(expected).length} entry points from CommonJS`);
