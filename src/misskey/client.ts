@@ -177,6 +177,9 @@ function resumable(name: string, resumeFrom: unknown): boolean {
 /** The budget of a resume when gap-fill is off. */
 const resumeBudget: GapFillBudget = { limit: 100, maxPages: 10 };
 
+/** The params of a channel subscribed without any (read only by the gap-filler). */
+const noChannelParams: Readonly<Record<string, unknown>> = Object.freeze({});
+
 function gapFillBudgetOf(option: MisskeyOptions['gapFill']): GapFillBudget | undefined {
   if (option === false) return undefined;
   const { limit = 100, maxPages = 10 } = typeof option === 'object' ? option : {};
@@ -243,13 +246,15 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
   const gapFillBudget = gapFillBudgetOf(options.gapFill);
   const gapFills = new Subject<GapFill>();
 
+  // shared by every gap-filler of the client: a channel subscription holds no closures of its own
+  const fetchPage = (endpoint: string, p: Record<string, unknown>) => http<Note[]>(endpoint, p);
+  const reportFill = (fill: GapFill): void => gapFills.next(fill);
   const listenerFor = (name: string, params: unknown, subscriber: Subscriber<unknown>, resumeFrom?: string): ChannelListener & { dispose?(): void } => {
     const timeline = resumeFrom !== undefined && name === 'main' ? notificationsEndpoint : timelineEndpoints[name];
     const budget = resumeFrom === undefined ? gapFillBudget : (gapFillBudget ?? resumeBudget);
     if (!timeline || !budget) return subscriber;
-    const fetchPage = (endpoint: string, p: Record<string, unknown>) => http<Note[]>(endpoint, p);
-    const channelParams = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
-    return new TimelineGapFiller(name, timeline, channelParams, subscriber, fetchPage, budget, (fill) => gapFills.next(fill), resumeFrom);
+    const channelParams = (typeof params === 'object' && params !== null ? params : noChannelParams) as Record<string, unknown>;
+    return new TimelineGapFiller(name, timeline, channelParams, subscriber, fetchPage, budget, reportFill, resumeFrom);
   };
 
   const channel = <C extends ChannelName>(name: C, params?: ChannelParams<C>, channelOptions: ChannelOptions<C> = {}): Observable<ChannelMessage<C>> =>
@@ -265,7 +270,7 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
         return;
       }
       const listener = listenerFor(name, params, subscriber as Subscriber<unknown>, resumeFrom);
-      link.listeners.push(listener);
+      link.addListener(listener);
       session.attachChannel(link);
       const outbound = channelOptions.send$?.subscribe({
         next: (message) => session.sendToChannel(link, message.type, message.body),

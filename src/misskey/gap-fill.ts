@@ -90,7 +90,7 @@ function nextCursor(notes: readonly Entry[], cursor: Since, limit: number): Sinc
  * @example
  * ```ts
  * const filler = new TimelineGapFiller('homeTimeline', timelineEndpoints.homeTimeline, {}, subscriber, fetchPage, { limit: 100, maxPages: 10 }, report);
- * link.listeners.push(filler);
+ * link.addListener(filler);
  * ```
  */
 export class TimelineGapFiller implements ChannelListener {
