@@ -38,6 +38,8 @@ export interface StartRecipeRunOptions {
   reconnects?: ReadonlyArray<Observable<unknown>>;
   /** Signals whose emissions count as gaps while the run is active. @default [] */
   gaps?: ReadonlyArray<Observable<unknown>>;
+  /** Awaited by `stop()` before the pipeline is unsubscribed (to let a recipe catch up and count what it missed). @default none */
+  drain?: () => Promise<void>;
   /** Extra work to release when the run ends (clients, servers). @default none */
   release?: () => void | Promise<void>;
   /** A short human line about the recipe's state, shown under the status line. @default none */
@@ -93,6 +95,7 @@ export function startRecipeRun(name: string, meter: Meter, pipeline$: Observable
     done,
     ...(options.describe ? { describe: options.describe } : {}),
     stop: async () => {
+      if (status === 'running') await options.drain?.();
       subscription.unsubscribe();
       await finish('stopped');
       return done;

@@ -10,10 +10,10 @@
  * Ctrl-C or `kill -9` and start it again.
  * @module
  */
-import { concat, defer, filter, from, ignoreElements, map, of, switchMap, type Observable, type ObservableInput } from 'rxjs';
+import { concat, defer, filter, from, ignoreElements, map, of, switchMap, tap, type Observable, type ObservableInput } from 'rxjs';
 import { fileCursorStore, orderedCommit, type CursorStore } from '../src/index.js';
-import { misskeyFromEnv, type MisskeyClient, type Note } from '../src/misskey/index.js';
-import { isMain } from './runner.js';
+import { misskeyFromEnv, misskeyUserRateLimits, type MisskeyClient, type Note } from '../src/misskey/index.js';
+import { isMain } from './is-main.js';
 
 /** Options of {@link restartSafeMentions}. */
 export interface RestartSafeMentionsOptions {
@@ -21,6 +21,8 @@ export interface RestartSafeMentionsOptions {
   store: CursorStore;
   /** Handles one mention (reply, react, …); a mention counts as handled when this completes. */
   handle: (note: Note) => ObservableInput<unknown>;
+  /** Hears the cursor the bot starts from (`undefined`: the account had no notification yet). @default none */
+  onStart?: (cursor: string | undefined) => void;
   /** The cursor's key in the store. @default 'misskey:mentions' */
   key?: string;
   /** Mentions handled at once. @default 4 */
@@ -47,7 +49,7 @@ function newestNotificationId(client: MisskeyClient): Observable<string | undefi
  * ```
  */
 export function restartSafeMentions(client: MisskeyClient, options: RestartSafeMentionsOptions): Observable<Note> {
-  const { store, handle, key = 'misskey:mentions', concurrency = 4, commitEvery = 10 } = options;
+  const { store, handle, onStart, key = 'misskey:mentions', concurrency = 4, commitEvery = 10 } = options;
   const cursor$ = defer(async () => {
     const stored = await store.read<string>(key);
     if (stored !== undefined) return stored;
@@ -56,6 +58,7 @@ export function restartSafeMentions(client: MisskeyClient, options: RestartSafeM
     return newest;
   });
   return cursor$.pipe(
+    tap((cursor) => onStart?.(cursor)),
     switchMap((resumeFrom) => client.channel('main', undefined, resumeFrom === undefined ? {} : { resumeFrom })),
     filter((message) => message.type === 'notification'),
     map((message) => message.body as unknown as MentionNotification),
@@ -70,15 +73,43 @@ export function restartSafeMentions(client: MisskeyClient, options: RestartSafeM
   );
 }
 
-if (isMain(import.meta.url)) {
-  const client = misskeyFromEnv();
+/**
+ * What the bot tells the process that forked it (over IPC), e.g. `npm start`'s demo: the cursor it starts
+ * from, each mention handled (its note id), and the replay of a resume (`gapFills$` with reason `'resume'`).
+ *
+ * @example
+ * ```ts
+ * const report: MentionBotReport = { type: 'handled', noteId: '9x1' };
+ * ```
+ */
+export type MentionBotReport =
+  | { type: 'started'; cursor: string | undefined }
+  | { type: 'handled'; noteId: string }
+  | { type: 'resumed'; replayed: number; complete: boolean };
+
+/** The bot as a program: replies to each mention; reports on IPC when forked, logs otherwise; stops gracefully on SIGTERM or when its parent goes. */
+function mentionBotMain(): void {
+  const report = (message: MentionBotReport): void => void (process.send ? process.send(message) : console.log(JSON.stringify(message)));
+  const client = misskeyFromEnv({ http: { rateLimits: misskeyUserRateLimits } });
   const store = fileCursorStore(process.env['STREAMRX_CURSOR_FILE'] ?? './streamrx-cursors.json');
   const reply = (note: Note) => client.api('notes/create', { text: `@${note.user.username} thanks for the mention!`, replyId: note.id });
-  restartSafeMentions(client, { store, handle: reply }).subscribe({
-    next: (note) => console.log(`replied to ${note.id}`),
+  const resumes = client.gapFills$.pipe(filter((fill) => fill.reason === 'resume')).subscribe((fill) => report({ type: 'resumed', replayed: fill.replayed ?? 0, complete: fill.complete }));
+  const bot = restartSafeMentions(client, { store, handle: reply, onStart: (cursor) => report({ type: 'started', cursor }) }).subscribe({
+    next: (note) => report({ type: 'handled', noteId: note.id }),
     error: (error: unknown) => {
       console.error(error);
       process.exitCode = 1;
     },
   });
+  // A graceful stop writes the last position; a kill (SIGKILL) gets no say, and the restart replays from the stored one.
+  const stop = (): void => {
+    bot.unsubscribe();
+    resumes.unsubscribe();
+    void store.close().finally(() => process.exit());
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('disconnect', stop);
 }
+
+if (isMain(import.meta.url)) mentionBotMain();

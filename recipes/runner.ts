@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError } from '../src/index.js';
 import { connectSources, type Connections, type EmulatorPolicies } from './connect.js';
 import type { Env } from './environment.js';
@@ -7,6 +6,8 @@ import type { RecipeRun } from './recipe-run.js';
 import type { SourceLink } from './source-link.js';
 import { statusLine, summaryTable } from './status.js';
 import { startTraffic, type TrafficOptions } from './traffic.js';
+
+export { isMain } from './is-main.js';
 
 /** Options of {@link runRecipes}. */
 export interface RunRecipesOptions {
@@ -139,19 +140,6 @@ export function durationArg(argv: readonly string[]): number | undefined {
     throw new InvalidArgumentError(`--duration needs a positive number of seconds, got ${JSON.stringify(text ?? '')}`);
   }
   return seconds;
-}
-
-/**
- * Whether the module at `moduleUrl` is the program being run (`npx tsx recipes/<file>.ts`).
- *
- * @example
- * ```ts
- * if (isMain(import.meta.url)) void main();
- * ```
- */
-export function isMain(moduleUrl: string): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && pathToFileURL(entry).href === moduleUrl;
 }
 
 /**

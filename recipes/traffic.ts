@@ -55,8 +55,8 @@ const createdBefore = (ms: number): number => Date.now() - ms;
  * posts stored, so replies to them succeed) and now and then a chat message; Misskey notes from the people
  * the bot follows, some with the keywords the reaction recipe looks for, and reactions to the previous note.
  * Many carry hashtags; every fifth post and sixth note was created 1.5 s before it is sent, so it arrives
- * out of order (late, in event time). Every eighth round also mentions the bot with a `/chart` command on
- * both networks.
+ * out of order (late, in event time). Every other round a Misskey note mentions the bot (`@admin`), for the
+ * mention bots. Every eighth round also mentions the bot with a `/chart` command on both networks.
  *
  * @example
  * ```ts
@@ -89,6 +89,7 @@ export function startTraffic(emulators: RecipeEmulators, options: TrafficOptions
       const createdAt = new Date(createdBefore(n % 6 === 5 ? LAGGING_MS : 0)).toISOString();
       previousNoteId = misskey.createNote(pick(misskeyCast, n), { text: pick(notes, n), createdAt }).id;
       if (n % 8 === 1) misskey.createNote(pick(misskeyCast, n + 1), { text: `@admin ${pick(chartCommands, (n >> 3) + 1)}` });
+      if (n % 2 === 0) misskey.createNote(pick(misskeyCast, n + 3), { text: pick(mentions, n / 2).replace('@bot', '@admin') });
     }
   };
   const timer = setInterval(round, every);

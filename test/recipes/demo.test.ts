@@ -28,7 +28,7 @@ function startDemo(args: string[], onLine?: (line: string, kill: (signal: NodeJS
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
 
-const recipeRow = /^(mention-reply|keyword-reactions|cross-feed|trends|chart-reply)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
+const recipeRow = /^(mention-reply|keyword-reactions|cross-feed|trends|chart-reply|restart-safe-mentions)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
 const sourceRow = /^(mixi2|misskey|momento)\s+(emulator|env)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
 
 function rows(stdout: string, pattern: RegExp): Record<string, { status: string; in: number; out: number; reconnects: number; gaps: number; errors: number }> {
@@ -41,7 +41,7 @@ function rows(stdout: string, pattern: RegExp): Record<string, { status: string;
 }
 
 describe('npm start (recipes/demo.ts)', () => {
-  it('runs recipes 1, 3, 5, 7 and 9 on the emulators, recovers from the mid-run drop and exits 0 with a summary', async () => {
+  it('runs recipes 1, 3, 5, 7, 8 and 9 on the emulators, kills and restarts the mention bot, recovers from the mid-run drop and exits 0 with a summary', async () => {
     const { code, stdout, stderr } = await startDemo(['--duration', '3']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -50,9 +50,11 @@ describe('npm start (recipes/demo.ts)', () => {
     expect(stdout).toMatch(/-- dropping every connection of the mixi2, misskey, momento emulators --/);
     expect(stdout).toMatch(/stopped: time is up/);
     const recipes = rows(stdout, recipeRow);
-    expect(Object.keys(recipes).sort()).toEqual(['chart-reply', 'cross-feed', 'keyword-reactions', 'mention-reply', 'trends']);
+    expect(Object.keys(recipes).sort()).toEqual(['chart-reply', 'cross-feed', 'keyword-reactions', 'mention-reply', 'restart-safe-mentions', 'trends']);
     expect(stdout).toMatch(/trends: late posts folded in \d+, dropped \d+/);
     expect(stdout).toMatch(/chart-reply: uploads mixi2 [1-9]\d* misskey [1-9]\d*, replies [1-9]\d*; rate governors: mixi2 waits \d+ \(\d+\.\d s\) queued \d+/);
+    // The bot (a child process) was killed with SIGKILL, restarted from its stored cursor, and missed no mention.
+    expect(stdout).toMatch(/restart-safe-mentions: handled [1-9]\d*, replayed after restart \d+, re-handled \d+, missed 0; killed \(SIGKILL\) at \d+\.\d s, restarted from the stored cursor\n/);
     for (const [name, counters] of Object.entries(recipes)) {
       expect({ name, status: counters.status, errors: counters.errors }).toEqual({ name, status: 'stopped', errors: 0 });
       expect(counters.in, `${name} in`).toBeGreaterThan(0);
@@ -77,7 +79,7 @@ describe('npm start (recipes/demo.ts)', () => {
     });
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(stdout).toMatch(/stopped: interrupted/);
-    expect(Object.keys(rows(stdout, recipeRow))).toHaveLength(5);
+    expect(Object.keys(rows(stdout, recipeRow))).toHaveLength(6);
   }, 60_000);
 
   it('refuses a bad --duration with a clear message and a non-zero status', async () => {
