@@ -9,6 +9,7 @@ import { pollMediaStatus } from '../../src/mixi2/media-status-poll.js';
 import {
   GetPostMediaStatusResponse_Status as MediaStatus,
   Mixi2MediaFailedError,
+  PostMediaType,
   uploadedMediaId,
   type Mixi2UploadEvent,
 } from '../../src/mixi2/index.js';
@@ -165,6 +166,11 @@ describe('mixi2 client.uploadMedia against the emulator', () => {
     const { post } = await firstValueFrom(world.client.postWithMedia({ text: 'two cats', inReplyToPostId: 'post-hello' }, [image, image], fastPolling));
     expect(post?.text).toBe('two cats');
     expect(rpcCalls(world, 'CreatePost').at(-1)?.request).toMatchObject({ mediaIdList: ['media-emu-1', 'media-emu-2'], inReplyToPostId: 'post-hello' });
+    // The post carries its media: images (random bytes: the MIME type is the upload's), served at their URL.
+    const imageAt = (mediaId: string) => ({ mediaType: PostMediaType.POST_MEDIA_TYPE_IMAGE, content: { $case: 'image', value: expect.objectContaining({ largeImageUrl: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/media/${mediaId}$`)), largeImageMimeType: 'image/png' }) } });
+    expect(post?.postMediaList).toEqual([imageAt('media-emu-1'), imageAt('media-emu-2')]);
+    const served = await fetch(post!.postMediaList[0]!.content!.$case === 'image' ? post!.postMediaList[0]!.content!.value.largeImageUrl : '');
+    expect(Buffer.from(await served.arrayBuffer()).equals(image.data)).toBe(true);
     const { message } = await firstValueFrom(world.client.sendChatMessageWithMedia({ roomId: 'room-1', text: 'here' }, image, fastPolling));
     expect(message?.mediaList).toHaveLength(1);
     const sent = rpcCalls(world, 'SendChatMessage').at(-1)?.request as { mediaId: string };

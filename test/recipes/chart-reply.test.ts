@@ -9,7 +9,7 @@ import { misskeyLinkTo, mixi2LinkTo } from '../../recipes/connect.js';
 import { misskeyMentions, mixi2Mentions, type Mention } from '../../recipes/mentions.js';
 import { encodePng, type RgbImage } from '../../recipes/png-encoder.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, RateGovernor } from '../../src/index.js';
-import { EventReason } from '../../src/mixi2/index.js';
+import { EventReason, PostMediaType } from '../../src/mixi2/index.js';
 import { buildMixi2Post, buildMixi2User, buildPostCreatedEvent, marbles } from '../../src/testing/index.js';
 import { RecipeBed, tinyPolicies, until, vitestEqual } from './harness.js';
 import { note } from './notes.js';
@@ -220,6 +220,12 @@ describe('runChartReply (emulators)', () => {
     expect(media).toMatchObject({ contentType: 'image/png', uploadContentType: 'image/png', description: 'your numbers: 3, 1, 4' });
     expect(decodePng(media!.bytes!)).toMatchObject({ width: 320, height: 160 });
     expect(media!.bytes!.equals(mixi2Png)).toBe(true);
+    const replyPost = [...m2.store.posts.values()].find((p) => p.inReplyToPostId === 'c1');
+    const image = { largeImageMimeType: 'image/png', largeImageWidth: 320, largeImageHeight: 160, smallImageMimeType: 'image/png' };
+    expect(replyPost?.postMediaList).toEqual([{ mediaType: PostMediaType.POST_MEDIA_TYPE_IMAGE, content: { $case: 'image', value: expect.objectContaining(image) } }]);
+    const { content } = replyPost!.postMediaList[0]!;
+    const served = await fetch(content?.$case === 'image' ? content.value.largeImageUrl : '');
+    expect(Buffer.from(await served.arrayBuffer()).equals(mixi2Png)).toBe(true);
 
     const misskeyPng = encodePng(renderBarChart([2, 7, 1]));
     expect(mk.stats().driveFiles).toBe(1);

@@ -9,6 +9,7 @@ import type { ApiRequestOf, ApiResponseOf, Mixi2ApiMethod } from '../../mixi2/ap
 import { mixi2Timestamp } from './builders.js';
 import type { Mixi2Gate, ServerStatusResponse } from './gate.js';
 import type { EmulatedMediaUploads } from './media-uploads.js';
+import { postMediaOf } from './post-media.js';
 import type { Mixi2Store } from './store.js';
 
 type Outcome<M extends Mixi2ApiMethod> = ApiResponseOf<M> | ServerStatusResponse;
@@ -76,7 +77,7 @@ function apiLogic(store: Mixi2Store, uploads: EmulatedMediaUploads, uploadBase: 
         creatorId: store.app.userId,
         text: request.text,
         createdAt: mixi2Timestamp(),
-        postMediaList: [],
+        postMediaList: request.mediaIdList.map((id) => postMediaOf(store.media.get(id)!, uploadBase)),
         visibility: 1,
         accessLevel: 1,
         stamps: [],

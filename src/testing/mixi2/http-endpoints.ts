@@ -3,13 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { EmulatedMediaUploads } from './media-uploads.js';
 import type { TokenIssuer } from './token-issuer.js';
 
-/** Starts the emulator's HTTP side: `POST /oauth2/token` and `POST /upload/<mediaId>`. Resolves with the server and its port. */
+/** Starts the emulator's HTTP side: `POST /oauth2/token`, `POST /upload/<mediaId>` and `GET /media/<mediaId>` (the bytes of a processed upload). Resolves with the server and its port. */
 export async function startHttpEndpoints(issuer: TokenIssuer, uploads: EmulatedMediaUploads): Promise<{ server: Server; port: number }> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const upload = /^\/upload\/([\w-]+)$/.exec(path);
     // An upload is read as it streams (size checked on the way); everything else is read whole first.
     if (upload?.[1] !== undefined) return uploads.handle(upload[1], request, response);
+    const media = /^\/media\/([\w-]+)$/.exec(path);
+    if (media?.[1] !== undefined && request.method === 'GET') return uploads.serve(media[1], response);
     readAll(request).then(
       (body) => route(issuer, path, request, body, response),
       () => json(response, 500, { error: 'server_error' }),

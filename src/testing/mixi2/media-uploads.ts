@@ -67,6 +67,13 @@ export class EmulatedMediaUploads {
     return media.status;
   }
 
+  /** Serves `GET /media/<mediaId>`: the bytes of a COMPLETED upload (what a post's media URLs point to), 404 otherwise. */
+  serve(mediaId: string, response: ServerResponse): void {
+    const media = this.store.media.get(mediaId);
+    if (media?.status !== MediaStatus.STATUS_COMPLETED || media.bytes === undefined) return json(response, 404, { error: 'not_found' });
+    response.writeHead(200, { 'content-type': media.uploadContentType ?? media.contentType ?? 'application/octet-stream' }).end(media.bytes);
+  }
+
   /** Serves `POST /upload/<mediaId>`: refusals answer before the body is read (the rest is drained). */
   handle(mediaId: string, request: IncomingMessage, response: ServerResponse): void {
     const media = this.store.media.get(mediaId);
