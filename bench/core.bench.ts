@@ -134,6 +134,10 @@ const comparisons: Comparison[] = [
     goal: '>= 0.95',
     baseline: async () => drain(numbers.pipe(concatMap((n) => of(n)))),
     subject: async () => drain(numbers.pipe(rateLimit({ limit: PIPELINE_VALUES, window: 60_000 }), concatMap((n) => of(n)))),
+    // Where the time goes (profiled alone, CPU ns per value on this box): dedupeBy ~200-250 (three Set
+    // operations on a window of 10,000 keys, every value a new key: has, delete of the oldest, add),
+    // watchdog ~50-120 (one clock read per value: Date.now() on kvm-clock; exact virtual-time semantics need
+    // the time of the last value), retryBackoff ~15-25 (rxjs retry's subscriber layer).
     note: (baseline, subject) => `overhead ${(1e9 / subject - 1e9 / baseline).toFixed(1)} ns per value`,
   },
 ];
