@@ -78,7 +78,14 @@ export async function runRecipes(options: RunRecipesOptions): Promise<RecipesOut
   let stopRequested!: (reason: string) => void;
   const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
   const onSigint = (): void => {
-    process.once('SIGINT', () => process.exit(130));
+    // A terminal's Ctrl-C reaches this process twice under `npm start` (directly and relayed by npm): only a
+    // second Ctrl-C pressed later means "exit now, skip the summary".
+    const first = Date.now();
+    const onSecond = (): void => {
+      if (Date.now() - first < 500) process.once('SIGINT', onSecond);
+      else process.exit(130);
+    };
+    process.once('SIGINT', onSecond);
     stopRequested('interrupted');
   };
   process.once('SIGINT', onSigint);
