@@ -16,6 +16,8 @@ export interface RateGovernorOptions {
   maxQueued?: number;
   /** Clock and timers; inside `TestScheduler.run()` the default is virtualised. @default asyncScheduler */
   scheduler?: SchedulerLike;
+  /** Told about every call that starts after waiting: its key and how long it waited, in ms (e.g. for telemetry). @default none */
+  onWaited?: (key: string, waitedMs: number) => void;
 }
 
 /** A key held until a time by a server answer (see {@link RateGovernor.holdUntil}). */
@@ -75,6 +77,7 @@ export class RateGovernor {
   private readonly rules: (key: string) => readonly RateRule[];
   private readonly maxQueued: number;
   private readonly scheduler: SchedulerLike;
+  private readonly onWaited: ((key: string, waitedMs: number) => void) | undefined;
   private readonly budgets = new Map<string, KeyBudget>();
   private readonly queue: KeyedWaitQueue<Waiter>;
   private waits = 0;
@@ -88,6 +91,7 @@ export class RateGovernor {
     this.rules = rules;
     this.maxQueued = maxQueued;
     this.scheduler = scheduler;
+    this.onWaited = options.onWaited;
     this.queue = new KeyedWaitQueue<Waiter>(scheduler, (key) => this.waitOf(key), (key, waiter) => this.startAfterWait(key, waiter));
   }
 
@@ -199,7 +203,9 @@ export class RateGovernor {
 
   private startAfterWait(key: string, waiter: Waiter): void {
     this.recordStart(key);
-    this.waitedMs += this.scheduler.now() - waiter.since;
+    const waited = this.scheduler.now() - waiter.since;
+    this.waitedMs += waited;
+    this.onWaited?.(key, waited);
     waiter.start();
   }
 

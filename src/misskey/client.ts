@@ -10,6 +10,8 @@ import { defaultHttpRetry, httpApi } from './http-api.js';
 import { fetchTransport, nodeHttpTransport, type FetchLike } from './http-transport.js';
 import type { FileValue } from './file-value.js';
 import { MisskeySession, type MisskeyClientStats } from './session.js';
+import { MisskeyClientTelemetry } from './client-telemetry.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { WebSocketConstructor } from './socket-link.js';
 import { notificationsEndpoint, timelineEndpoints } from './timeline-endpoints.js';
 import { fileUploader, uploadedDriveFile, type DriveUploadEvent, type UploadFileOptions } from './upload-file.js';
@@ -104,6 +106,12 @@ export interface MisskeyOptions {
   streamApiTimeout?: number;
   /** Scheduler of every timer (backoff, grace period, acks, keep-alive); virtualised inside `TestScheduler.run()`. @default asyncScheduler */
   scheduler?: SchedulerLike;
+  /**
+   * Where the client reports messages received and delivered, socket state changes, reconnects, channel
+   * gaps, gap-fills, API calls, uploads and rate-limit waits, e.g. `otelTelemetry()` from
+   * `streamrx/telemetry`. @default none (nothing reported)
+   */
+  telemetry?: Telemetry;
 }
 
 /** Options of {@link MisskeyClient.channel}. */
@@ -231,9 +239,12 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
     streamApiTimeout: options.streamApiTimeout ?? 30_000,
     scheduler,
   });
+  const observed = options.telemetry && new MisskeyClientTelemetry(options.telemetry);
+  if (observed) session.state$.subscribe(observed.reportState);
   const rateLimits = options.http?.rateLimits ?? {};
-  const governor = new RateGovernor({ rules: (endpoint) => rateLimits[endpoint] ?? [], maxQueued: options.http?.maxQueued, scheduler });
-  const http = httpApi({
+  const onWaited = observed && ((endpoint: string, waitedMs: number) => observed.waited(endpoint, waitedMs));
+  const governor = new RateGovernor({ rules: (endpoint) => rateLimits[endpoint] ?? [], maxQueued: options.http?.maxQueued, scheduler, ...(onWaited ? { onWaited } : {}) });
+  const untimedHttp = httpApi({
     origin: origin.href,
     token,
     transport: options.fetch ? fetchTransport(options.fetch) : nodeHttpTransport(),
@@ -243,12 +254,16 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
     governor,
     scheduler,
   });
+  const http = observed ? observed.timedHttp(untimedHttp) : untimedHttp;
   const gapFillBudget = gapFillBudgetOf(options.gapFill);
   const gapFills = new Subject<GapFill>();
 
   // shared by every gap-filler of the client: a channel subscription holds no closures of its own
   const fetchPage = (endpoint: string, p: Record<string, unknown>) => http<Note[]>(endpoint, p);
-  const reportFill = (fill: GapFill): void => gapFills.next(fill);
+  const reportFill = (fill: GapFill): void => {
+    observed?.gapFilled(fill);
+    gapFills.next(fill);
+  };
   const listenerFor = (name: string, params: unknown, subscriber: Subscriber<unknown>, resumeFrom?: string): ChannelListener & { dispose?(): void } => {
     const timeline = resumeFrom !== undefined && name === 'main' ? notificationsEndpoint : timelineEndpoints[name];
     const budget = resumeFrom === undefined ? gapFillBudget : (gapFillBudget ?? resumeBudget);
@@ -269,7 +284,8 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
         subscriber.error(new InvalidArgumentError(`resumeFrom needs a non-empty id and a timeline channel or main (channel ${name})`));
         return;
       }
-      const listener = listenerFor(name, params, subscriber as Subscriber<unknown>, resumeFrom);
+      const unobserved = listenerFor(name, params, subscriber as Subscriber<unknown>, resumeFrom);
+      const listener = observed ? observed.countingListener(name, unobserved) : unobserved;
       link.addListener(listener);
       session.attachChannel(link);
       const outbound = channelOptions.send$?.subscribe({
@@ -312,10 +328,10 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
     });
 
   return {
-    channel,
+    channel: observed ? observed.delivering(channel) : channel,
     noteUpdates,
     api: api as MisskeyClient['api'],
-    uploadFile: fileUploader(http),
+    uploadFile: observed ? (file, uploadOptions) => observed.timedUpload(fileUploader(http)(file, uploadOptions)) : fileUploader(http),
     rateLimits: { state: () => governor.state() },
     broadcasts,
     state$: session.state$.pipe(distinctUntilChanged()),

@@ -4,6 +4,8 @@ import { InvalidArgumentError } from '../core/errors.js';
 import type { Mixi2Auth } from './auth.js';
 import { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
 import type { RpcGovernance } from './rpc-governor.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import { timedCall } from '../telemetry/timed-call.js';
 import {
   AddStampToPostRequest,
   ApplicationServiceService,
@@ -141,6 +143,8 @@ export interface ApiContext {
   timeout: number;
   /** Paces each call and reads each answer's rate-limit metadata. */
   governance: RpcGovernance;
+  /** Told about every call once it ended. */
+  telemetry?: Telemetry;
 }
 
 /** Builds the {@link Mixi2Api} object over a lent gRPC client. */
@@ -164,7 +168,7 @@ function callApi<M extends Mixi2ApiMethod>(context: ApiContext, method: M, parti
           : throwError(() => grpcErrorToStreamRx(error, rpcName)),
       ),
     );
-  return context.governance.govern(method, once(false));
+  return timedCall(context.telemetry, { source: 'mixi2', operation: rpcName, kind: 'call' }, context.governance.govern(method, once(false)));
 }
 
 /** The token as an Observable: synchronous when the auth has a valid one cached, so the call starts at once. */

@@ -17,6 +17,9 @@ import type { DeepPartial } from './deep-partial.js';
 import { rpcGovernance, type Mixi2RateLimitOptions } from './rpc-governor.js';
 import { postWithMedia, sendChatMessageWithMedia } from './send-with-media.js';
 import { uploadMedia, type Mixi2UploadEvent, type Mixi2UploadOptions } from './upload-media.js';
+import { connectionReporter } from '../telemetry/connection-reporter.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import { timedCall } from '../telemetry/timed-call.js';
 
 /**
  * Options of {@link mixi2Client}.
@@ -54,6 +57,11 @@ export interface Mixi2ClientOptions {
    * @default { rules: mixi2RateLimitTables.mstMkt, followServerBudget: true, retryRateLimited: true, maxRateLimitRetries: 3, maxQueued: 10000 }
    */
   rateLimits?: Mixi2RateLimitOptions | false;
+  /**
+   * Where the client reports its events, connection changes, gaps, calls, uploads and rate-limit waits,
+   * e.g. `otelTelemetry()` from `streamrx/telemetry`. @default none (nothing reported)
+   */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -134,20 +142,30 @@ export function mixi2Client(options: Mixi2ClientOptions): Mixi2Client {
   const channelCredentials = options.credentials ?? grpcCredentials.createSsl();
   const state = new BehaviorSubject<ConnectionState>('closed');
   const gaps = new Subject<Mixi2Gap>();
-  const governance = rpcGovernance(options.rateLimits);
-  const api = createApi({ auth, authKey, timeout: apiTimeout, governance, ...lentClient(apiAddress, channelCredentials, channelOptions, apiLinger) });
-  const upload = (media: Mixi2Media, uploadOptions?: Mixi2UploadOptions): Observable<Mixi2UploadEvent> => uploadMedia({ api, auth }, media, uploadOptions);
+  const { telemetry } = options;
+  const governance = rpcGovernance(options.rateLimits, telemetry && ((method, waitedMs) => telemetry.rateLimitWaited('mixi2', method, waitedMs)));
+  const api = createApi({ auth, authKey, timeout: apiTimeout, governance, telemetry, ...lentClient(apiAddress, channelCredentials, channelOptions, apiLinger) });
+  const upload = (media: Mixi2Media, uploadOptions?: Mixi2UploadOptions): Observable<Mixi2UploadEvent> =>
+    timedCall(telemetry, { source: 'mixi2', operation: 'uploadMedia', kind: 'upload' }, uploadMedia({ api, auth }, media, uploadOptions));
 
   const events = (eventsOptions?: Mixi2EventsOptions): Observable<Event> =>
     new Observable<Event>((subscriber) => {
       const client = new StreamServiceClient(streamAddress, channelCredentials, channelOptions);
+      const reportState = connectionReporter(telemetry, 'mixi2');
       const subscription = eventStream(
         {
           auth,
           authKey,
           open: (metadata) => client.subscribeEvents({}, metadata),
-          setState: (s) => state.next(s),
-          reportGap: (gap) => gaps.next(gap),
+          setState: (s) => {
+            reportState?.(s);
+            state.next(s);
+          },
+          reportGap: (gap) => {
+            telemetry?.gapReported('mixi2');
+            gaps.next(gap);
+          },
+          telemetry,
         },
         eventsOptions,
       ).subscribe(subscriber);

@@ -10,6 +10,7 @@ import type { Event } from './gen/social/mixi/application/model/v1/event.js';
 import { isPing } from './event-narrowing.js';
 import { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
 import { streamCall, type OpenEventStream } from './stream-call.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 
 /**
  * Options of `client.events()`.
@@ -43,6 +44,8 @@ export interface EventStreamContext {
   open: OpenEventStream;
   setState(state: ConnectionState): void;
   reportGap(gap: Mixi2Gap): void;
+  /** Told about every message received (pings included) and every event delivered. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -99,11 +102,17 @@ export function eventStream(context: EventStreamContext, options: Mixi2EventsOpt
       }),
       withoutPings((event) => {
         refreshedUnproven = false;
+        if (context.telemetry !== undefined) countDelivery(context.telemetry, event);
         if (event !== undefined) lastEventId = event.eventId;
       }),
       finalize(() => context.setState('closed')),
     );
   });
+}
+
+function countDelivery(telemetry: Telemetry, event: Event | undefined): void {
+  telemetry.eventsReceived('mixi2', 1);
+  if (event !== undefined) telemetry.eventsDelivered('mixi2', 1);
 }
 
 function classify(error: unknown): Error {

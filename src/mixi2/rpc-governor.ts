@@ -65,7 +65,7 @@ export interface RpcGovernance {
  * Builds the governance of one client from its `rateLimits` option; `false` paces nothing (the governor
  * exists, empty, so `client.rateLimits.state()` still answers).
  */
-export function rpcGovernance(options: Mixi2RateLimitOptions | false | undefined): RpcGovernance {
+export function rpcGovernance(options: Mixi2RateLimitOptions | false | undefined, onWaited?: (method: string, waitedMs: number) => void): RpcGovernance {
   if (options === false) return { governor: new RateGovernor(), govern: (_method, call) => call, observe: () => undefined };
   const {
     rules = {},
@@ -79,7 +79,7 @@ export function rpcGovernance(options: Mixi2RateLimitOptions | false | undefined
     throw new InvalidArgumentError(`mixi2Client: rateLimits.maxRateLimitRetries must be a non-negative integer, got ${String(maxRateLimitRetries)}`);
   }
   const table: Partial<Record<string, readonly RateRule[]>> = { ...mixi2RateLimitTables.mstMkt, ...rules };
-  const governor = new RateGovernor({ rules: (method) => table[method] ?? [], maxQueued, scheduler });
+  const governor = new RateGovernor({ rules: (method) => table[method] ?? [], maxQueued, scheduler, ...(onWaited ? { onWaited } : {}) });
 
   const govern = <R>(method: Mixi2ApiMethod, call: Observable<R>): Observable<R> => {
     const paced = governor.schedule(method, call);

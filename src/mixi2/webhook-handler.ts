@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Observable, share, Subject } from 'rxjs';
+import { Observable, share, Subject, tap } from 'rxjs';
 import { dedupeBy, type DedupeOptions } from '../core/dedupe-by.js';
 import { AuthenticationError, InvalidArgumentError, ProtocolError } from '../core/errors.js';
 import { isPing } from './event-narrowing.js';
 import type { CursorStore } from '../state/cursor-store.js';
 import { PersistedIdWindow } from '../state/persisted-id-window.js';
 import type { Event } from './gen/social/mixi/application/model/v1/event.js';
-import { MIXI2_SIGNATURE_HEADER, MIXI2_TIMESTAMP_HEADER, mixi2WebhookVerifier, type Mixi2WebhookVerifyOptions } from './webhook-verify.js';
+import type { Telemetry, WebhookOutcome } from '../telemetry/telemetry.js';
+import { MIXI2_SIGNATURE_HEADER, MIXI2_TIMESTAMP_HEADER, mixi2WebhookVerifier, StaleTimestampError, type Mixi2WebhookVerifyOptions } from './webhook-verify.js';
 
 /**
  * Options of {@link mixi2WebhookHandler}.
@@ -38,6 +39,8 @@ export interface Mixi2WebhookHandlerOptions extends Mixi2WebhookVerifyOptions {
     /** The key it is kept under. @default 'mixi2:webhook:handled' */
     key?: string;
   };
+  /** Where each delivery's outcome and duration is reported, e.g. `otelTelemetry()` from `streamrx/telemetry`. @default none */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -77,39 +80,42 @@ export function mixi2WebhookHandler(options: Mixi2WebhookHandlerOptions): Mixi2W
     ? new PersistedIdWindow(options.store.cursorStore, options.store.key ?? 'mixi2:webhook:handled', { capacity: dedupe ? dedupe.capacity : undefined, ttl: dedupe ? dedupe.ttl : undefined })
     : undefined;
   const deduped = dedupe === false || handled ? received : received.pipe(dedupeBy((e: Event) => e.eventId, dedupe));
-  const events$ = deduped.pipe(share());
+  // Counts what passes de-duplication, so that a delivery of only duplicates is told apart.
+  let passed = 0;
+  const events$ = (options.telemetry ? deduped.pipe(tap(() => passed++)) : deduped).pipe(share());
 
   /** Emits the new events of a verified delivery and answers it: 204 once their ids are stored (with a store). */
-  const deliver = (response: ServerResponse, events: readonly Event[]): void => {
+  const deliver = (reply: Reply, events: readonly Event[]): void => {
     const fresh = events.filter((event) => !isPing(event));
     if (!handled) {
-      answer(response, 204);
+      const before = passed;
       for (const event of fresh) received.next(event);
-      return;
+      return reply(204, fresh.length > 0 && passed === before ? 'duplicate' : 'accepted', events.length);
     }
     handled
       .load()
       .then(() => {
         const unseen = fresh.filter((event) => !handled.has(event.eventId));
-        if (unseen.length === 0) return undefined;
+        if (unseen.length === 0) return fresh.length > 0 ? 'duplicate' : 'accepted';
         handled.remember(unseen.map((event) => event.eventId));
         for (const event of unseen) received.next(event);
-        return handled.persist();
+        return handled.persist().then((): WebhookOutcome => 'accepted');
       })
       .then(
-        () => answer(response, 204),
+        (outcome) => reply(204, outcome, events.length),
         // Not stored: no 204, so mixi2 retries (and the event may be handled again).
-        () => answer(response, 503),
+        () => reply(503, 'unavailable', events.length),
       );
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
-    if (request.method !== 'POST') return answer(response, 405);
-    if (!received.observed) return answer(response, 503);
+    const reply = replier(response, options.telemetry);
+    if (request.method !== 'POST') return reply(405, 'bad_request');
+    if (!received.observed) return reply(503, 'unavailable');
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > maxBodyBytes) {
       request.resume();
-      return answer(response, 413);
+      return reply(413, 'too_large');
     }
     readBody(request, maxBodyBytes).then(
       (body) => {
@@ -117,11 +123,11 @@ export function mixi2WebhookHandler(options: Mixi2WebhookHandlerOptions): Mixi2W
         try {
           events = check({ body, signature: header(request, MIXI2_SIGNATURE_HEADER), timestamp: header(request, MIXI2_TIMESTAMP_HEADER) });
         } catch (error) {
-          return answer(response, statusOf(error));
+          return reply(statusOf(error), outcomeOf(error));
         }
-        deliver(response, events);
+        deliver(reply, events);
       },
-      (error: unknown) => answer(response, statusOf(error)),
+      (error: unknown) => reply(statusOf(error), outcomeOf(error)),
     );
   };
   return { handle, events$ };
@@ -130,6 +136,26 @@ export function mixi2WebhookHandler(options: Mixi2WebhookHandlerOptions): Mixi2W
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Answers a delivery, telling the telemetry (if any) how and how fast. */
+type Reply = (status: number, outcome: WebhookOutcome, events?: number) => void;
+
+function replier(response: ServerResponse, telemetry: Telemetry | undefined): Reply {
+  if (telemetry === undefined) return (status) => answer(response, status);
+  const startTime = Date.now();
+  const started = performance.now();
+  return (status, outcome, events = 0) => {
+    answer(response, status);
+    telemetry.webhookDelivery({ outcome, status, events, startTime, durationMs: performance.now() - started });
+  };
+}
+
+function outcomeOf(error: unknown): WebhookOutcome {
+  if (error instanceof StaleTimestampError) return 'stale';
+  if (error instanceof AuthenticationError) return 'bad_signature';
+  if (error instanceof InvalidArgumentError) return 'too_large';
+  return 'bad_request';
 }
 
 function statusOf(error: unknown): number {

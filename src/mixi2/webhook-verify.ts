@@ -73,6 +73,9 @@ export function mixi2PublicKey(base64: string): KeyObject {
   return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
 }
 
+/** A delivery whose timestamp is out of tolerance (internal: the webhook tells it apart from a bad signature). */
+export class StaleTimestampError extends AuthenticationError {}
+
 /**
  * Builds the check of one webhook delivery, in the official order: signature header present and Base64 →
  * timestamp header present and an integer → within ±`toleranceSeconds` → Ed25519 signature over
@@ -93,8 +96,8 @@ export function mixi2WebhookVerifier(options: Mixi2WebhookVerifyOptions): (deliv
     if (!signature || !BASE64.test(signature)) throw new AuthenticationError('webhook signature header missing or not Base64');
     if (!timestamp || !/^-?\d{1,15}$/.test(timestamp)) throw new AuthenticationError('webhook timestamp header missing or not an integer');
     const skew = Math.floor(now() / 1000) - Number(timestamp);
-    if (skew > toleranceSeconds) throw new AuthenticationError(`webhook timestamp too old (${skew} s)`);
-    if (skew < -toleranceSeconds) throw new AuthenticationError(`webhook timestamp in the future (${-skew} s)`);
+    if (skew > toleranceSeconds) throw new StaleTimestampError(`webhook timestamp too old (${skew} s)`);
+    if (skew < -toleranceSeconds) throw new StaleTimestampError(`webhook timestamp in the future (${-skew} s)`);
     const signed = Buffer.concat([body, Buffer.from(timestamp, 'utf8')]);
     if (!verify(null, signed, key, Buffer.from(signature, 'base64'))) throw new AuthenticationError('webhook signature invalid');
     return decodeMixi2Events(body);

@@ -2,6 +2,8 @@ import { TopicPublishResponse, type TopicClient } from '@gomomento/sdk';
 import { defer, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import { InvalidArgumentError } from '../core/errors.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import { timedCall } from '../telemetry/timed-call.js';
 import { boundedMergeMap } from './bounded-merge-map.js';
 import { fromMomentoError, fromMomentoFailure } from './momento-error.js';
 
@@ -37,6 +39,8 @@ export interface PublishToOptions {
    * @default false
    */
   retry?: RetryBackoffOptions | false;
+  /** Where each publish attempt's outcome and duration is reported, e.g. `otelTelemetry()` from `streamrx/telemetry`. @default none */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -78,9 +82,14 @@ export function publishTo<V extends string | Uint8Array>(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InvalidArgumentError(`publishTo: concurrency must be a positive integer, got ${String(concurrency)}`);
   }
-  if (retry === false) return boundedMergeMap((value: V, index: number) => publishOne(client, cacheName, topicName, value, index), concurrency);
+  const { telemetry } = options;
+  const target = { source: 'momento', operation: 'publish', kind: 'call', destination: topicName } as const;
+  const attempt = (value: V, index: number) => timedCall(telemetry, target, defer(() => publishOne(client, cacheName, topicName, value, index)));
+  if (retry === false) {
+    return telemetry ? boundedMergeMap(attempt, concurrency) : boundedMergeMap((value: V, index: number) => publishOne(client, cacheName, topicName, value, index), concurrency);
+  }
   const retried: MonoTypeOperatorFunction<TopicPublished<V>> = retryBackoff(retry);
-  return boundedMergeMap((value: V, index: number) => defer(() => publishOne(client, cacheName, topicName, value, index)).pipe(retried), concurrency);
+  return boundedMergeMap((value: V, index: number) => attempt(value, index).pipe(retried), concurrency);
 }
 
 /** Publishes one value; resolves once the service accepted it, rejects with a streamrx error. */

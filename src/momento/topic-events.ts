@@ -6,7 +6,7 @@ import {
   type TopicItem,
   type TopicSubscribe,
 } from '@gomomento/sdk';
-import { defer, finalize, Observable, type Subscriber } from 'rxjs';
+import { defer, finalize, Observable, tap, type Subscriber } from 'rxjs';
 import type { ConnectionState } from '../core/connection-state.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
 import { clientTimeoutOf, FirstStreamDeadline } from './first-stream-deadline.js';
@@ -14,6 +14,8 @@ import { fromMomentoError, fromMomentoFailure } from './momento-error.js';
 import { SequenceGuard } from './sequence-guard.js';
 import { checkTopicPosition, subscribeAt, type TopicPosition } from './subscribe-at.js';
 import type { TopicEvent, TopicHeartbeatEvent } from './topic-event.js';
+import { connectionReporter } from '../telemetry/connection-reporter.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 
 /**
  * The part of a `TopicClient` that {@link topicEvents} uses (a real `TopicClient`, or a stand-in in tests).
@@ -63,6 +65,11 @@ export interface TopicEventsOptions {
    * @default none (start with the newest items)
    */
   resumeAfter?: TopicPosition;
+  /**
+   * Where the subscription reports messages received, events delivered, connection changes and gaps
+   * (discontinuities), e.g. `otelTelemetry()` from `streamrx/telemetry`. @default none
+   */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -113,14 +120,14 @@ export function topicEvents(
   topicName: string,
   options: TopicEventsOptions = {},
 ): Observable<TopicEvent> {
-  const { retry = momentoResubscribePolicy, onStateChange } = options;
+  const { retry = momentoResubscribePolicy, onStateChange, telemetry } = options;
   const resumeAfter = options.resumeAfter === undefined ? undefined : checkTopicPosition(options.resumeAfter);
   const clientTimeoutMs = options.clientTimeoutMs ?? clientTimeoutOf(client);
   return defer(() => {
     const guard = new SequenceGuard();
     if (resumeAfter) guard.discontinuity(resumeAfter.sequenceNumber, resumeAfter.sequencePage);
-    const target: SessionTarget = { cacheName, topicName, clientTimeoutMs, resumeAfter };
-    const state = stateReporter(onStateChange);
+    const target: SessionTarget = { cacheName, topicName, clientTimeoutMs, resumeAfter, telemetry };
+    const state = stateReporter(onStateChange, connectionReporter(telemetry, 'momento'));
     state('connecting');
     const session$ = new Observable<TopicEvent>((subscriber) => openSession(client, target, guard, state, subscriber));
     const retried$ =
@@ -135,19 +142,26 @@ export function topicEvents(
               },
             }),
           );
-    return retried$.pipe(finalize(() => state('closed')));
+    const counted$ = telemetry ? retried$.pipe(tap((event) => countDelivery(telemetry, event))) : retried$;
+    return counted$.pipe(finalize(() => state('closed')));
   });
 }
 
 type StateReporter = (state: ConnectionState) => void;
 
-function stateReporter(listener: ((state: ConnectionState) => void) | undefined): StateReporter {
+function stateReporter(listener: ((state: ConnectionState) => void) | undefined, telemetry: StateReporter | undefined): StateReporter {
   let current: ConnectionState | undefined;
   return (next) => {
     if (next === current) return;
     current = next;
+    telemetry?.(next);
     listener?.(next);
   };
+}
+
+function countDelivery(telemetry: Telemetry, event: TopicEvent): void {
+  telemetry.eventsDelivered('momento', 1);
+  if (event.type === 'discontinuity') telemetry.gapReported('momento');
 }
 
 interface SessionTarget {
@@ -156,6 +170,7 @@ interface SessionTarget {
   clientTimeoutMs: number | undefined;
   /** Where a new SDK subscription starts: the stored position until the first item or discontinuity arrived. */
   resumeAfter: TopicPosition | undefined;
+  telemetry: Telemetry | undefined;
 }
 
 /** One SDK subscription, from `subscribe()` to unsubscribe or error. Returns its teardown. */
@@ -186,6 +201,7 @@ function openSession(
   const callbacks: SubscribeCallOptions = {
     onItem: (item: TopicItem) => {
       if (!alive()) return;
+      target.telemetry?.eventsReceived('momento', 1);
       const verdict = guard.item(item.sequenceNumber());
       if (verdict.action === 'drop') return;
       target.resumeAfter = undefined;
@@ -193,10 +209,13 @@ function openSession(
       subscriber.next({ type: 'item', value: item.value(), sequenceNumber: item.sequenceNumber(), sequencePage: sdkState?.lastTopicSequencePage, publisherId: item.tokenId() });
     },
     onHeartbeat: () => {
-      if (alive()) subscriber.next(HEARTBEAT);
+      if (!alive()) return;
+      target.telemetry?.eventsReceived('momento', 1);
+      subscriber.next(HEARTBEAT);
     },
     onDiscontinuity: (gap: TopicDiscontinuity) => {
       if (!alive()) return;
+      target.telemetry?.eventsReceived('momento', 1);
       target.resumeAfter = undefined;
       guard.discontinuity(gap.newSequenceNumber(), gap.newSequencePage());
       subscriber.next({

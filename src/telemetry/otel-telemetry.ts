@@ -73,7 +73,8 @@ function instruments(provider: MeterProvider): Instruments {
  * (an optional peer dependency: install it to use this entry point). Metrics follow the semantic
  * conventions where one exists (`rpc.client.call.duration`, `http.client.request.duration`,
  * `messaging.client.operation.duration`, `http.server.request.duration`, in seconds) and are named
- * `streamrx.*` otherwise; every one carries `streamrx.source`. Spans: one per API call, upload, publish,
+ * `streamrx.*` otherwise; every one carries `streamrx.source`. Spans: one per API call, upload (its calls
+ * are in the duration histograms, the upload as a whole only a span), publish,
  * gap-fill and webhook delivery. No attribute ever holds a token, a signature, a URL or an error message.
  *
  * @example
@@ -116,7 +117,8 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): Telemetry {
     },
     callFinished: (report) => {
       const { histogram, attributes, name, kind } = callShape(meters, report);
-      histogram.record(report.durationMs / 1000, attributes);
+      // An upload's calls are recorded one by one; the upload as a whole is only a span.
+      if (report.kind === 'call') histogram.record(report.durationMs / 1000, attributes);
       span(name, kind, attributes, report.startTime, report.durationMs, report.outcome !== 'ok');
     },
     rateLimitWaited: (source, operation, waitedMs) =>

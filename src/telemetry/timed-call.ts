@@ -11,8 +11,8 @@ export interface TimedCallTarget {
 }
 
 /**
- * `call` reporting one {@link CallReport} per subscription to `telemetry` when it ends (answer, error or
- * unsubscribe); `call` itself when there is no telemetry, so that nothing is added to an unobserved client.
+ * `call` reporting one {@link CallReport} per subscription to `telemetry` when it ends: `'ok'` on completion
+ * or when unsubscribed after a value, `'cancelled'` when unsubscribed before any; `call` itself when there is no telemetry, so that nothing is added to an unobserved client.
  */
 export function timedCall<T>(telemetry: Telemetry | undefined, target: TimedCallTarget, call: Observable<T>): Observable<T> {
   if (telemetry === undefined) return call;
@@ -20,6 +20,7 @@ export function timedCall<T>(telemetry: Telemetry | undefined, target: TimedCall
     const startTime = Date.now();
     const started = performance.now();
     let reported = false;
+    let answered = false;
     const report = (outcome: CallOutcome, error?: unknown): void => {
       if (reported) return;
       reported = true;
@@ -27,7 +28,10 @@ export function timedCall<T>(telemetry: Telemetry | undefined, target: TimedCall
       telemetry.callFinished({ ...target, outcome, startTime, durationMs: performance.now() - started, ...(errorType ? { errorType } : {}) });
     };
     const subscription = call.subscribe({
-      next: (value) => subscriber.next(value),
+      next: (value) => {
+        answered = true;
+        subscriber.next(value);
+      },
       error: (error: unknown) => {
         report(outcomeOf(error), error);
         subscriber.error(error);
@@ -39,7 +43,8 @@ export function timedCall<T>(telemetry: Telemetry | undefined, target: TimedCall
     });
     return () => {
       subscription.unsubscribe();
-      report('cancelled');
+      // A caller taking the answer and leaving (firstValueFrom, take(1)) unsubscribes before completion.
+      report(answered ? 'ok' : 'cancelled');
     };
   });
 }

@@ -1,0 +1,72 @@
+import { tap, type Observable } from 'rxjs';
+import { connectionReporter } from '../telemetry/connection-reporter.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import { timedCall } from '../telemetry/timed-call.js';
+import type { ChannelListener } from './channel-link.js';
+import type { GapFill } from './gap-fill.js';
+import type { HttpCall } from './http-api.js';
+import type { ConnectionState } from '../core/connection-state.js';
+
+/** What a Misskey client reports through its `telemetry` option: one per client, absent without the option. */
+export class MisskeyClientTelemetry {
+  /** When each channel (by name) was last acknowledged: where its gap-fill begins. */
+  private readonly acknowledgedAt = new Map<string, { startTime: number; started: number }>();
+  readonly reportState: (state: ConnectionState) => void;
+
+  constructor(private readonly telemetry: Telemetry) {
+    this.reportState = connectionReporter(telemetry, 'misskey') ?? (() => undefined);
+  }
+
+  /** Every HTTP call timed and reported by endpoint. */
+  timedHttp(http: HttpCall): HttpCall {
+    return (endpoint, params, onSent) => timedCall(this.telemetry, { source: 'misskey', operation: endpoint, kind: 'call' }, http(endpoint, params, onSent));
+  }
+
+  /** An upload (retries included) timed as a whole. */
+  timedUpload<T>(upload: Observable<T>): Observable<T> {
+    return timedCall(this.telemetry, { source: 'misskey', operation: 'drive/files/create', kind: 'upload' }, upload);
+  }
+
+  /** `listener` counting each message it receives, and each re-acknowledgement (after a reconnect) as a gap. */
+  countingListener(channel: string, listener: ChannelListener & { dispose?(): void }): ChannelListener & { dispose?(): void } {
+    const { telemetry, acknowledgedAt } = this;
+    return {
+      next: (message) => {
+        telemetry.eventsReceived('misskey', 1);
+        listener.next(message);
+      },
+      error: (error) => listener.error(error),
+      acknowledged: (reconnected) => {
+        acknowledgedAt.set(channel, { startTime: Date.now(), started: performance.now() });
+        if (reconnected) telemetry.gapReported('misskey');
+        listener.acknowledged?.(reconnected);
+      },
+      dispose: () => listener.dispose?.(),
+    };
+  }
+
+  /** One gap-fill, timed from its channel's latest acknowledgement. */
+  gapFilled(fill: GapFill): void {
+    const since = this.acknowledgedAt.get(fill.channel);
+    const now = performance.now();
+    this.telemetry.gapFilled({
+      source: 'misskey',
+      channel: fill.channel,
+      recovered: fill.replayed ?? fill.fetched,
+      complete: fill.complete,
+      startTime: since?.startTime ?? Date.now(),
+      durationMs: since === undefined ? 0 : now - since.started,
+    });
+  }
+
+  /** `open` with each message it emits counted as delivered. */
+  delivering<F extends (...args: never[]) => Observable<unknown>>(open: F): F {
+    const count = (): void => this.telemetry.eventsDelivered('misskey', 1);
+    return ((...args: Parameters<F>) => open(...args).pipe(tap(count))) as F;
+  }
+
+  /** A call that started after waiting for the client's governor. */
+  waited(endpoint: string, waitedMs: number): void {
+    this.telemetry.rateLimitWaited('misskey', endpoint, waitedMs);
+  }
+}
