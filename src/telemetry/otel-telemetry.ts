@@ -6,6 +6,7 @@ import {
   type Attributes,
   type Counter,
   type Histogram,
+  type Meter,
   type MeterProvider,
   type TracerProvider,
   type UpDownCounter,
@@ -34,8 +35,6 @@ const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 
 
 /** The instruments, created once per adapter. */
 interface Instruments {
-  received: Counter;
-  delivered: Counter;
   connections: UpDownCounter;
   reconnects: Counter;
   gaps: Counter;
@@ -48,13 +47,10 @@ interface Instruments {
   httpServerDuration: Histogram;
 }
 
-function instruments(provider: MeterProvider): Instruments {
-  const meter = provider.getMeter(SCOPE);
+function instruments(meter: Meter): Instruments {
   const seconds = (name: string, description: string): Histogram =>
     meter.createHistogram(name, { unit: 's', description, advice: { explicitBucketBoundaries: SECONDS_BUCKETS } });
   return {
-    received: meter.createCounter('streamrx.events.received', { unit: '{event}', description: 'Messages received from the service, pings and duplicates included' }),
-    delivered: meter.createCounter('streamrx.events.delivered', { unit: '{event}', description: 'Events emitted to subscribers' }),
     connections: meter.createUpDownCounter('streamrx.connections', { unit: '{connection}', description: 'Connections by state (connecting, open, reconnecting)' }),
     reconnects: meter.createCounter('streamrx.reconnects', { unit: '{reconnect}', description: 'Reconnects after a lost connection' }),
     gaps: meter.createCounter('streamrx.gaps', { unit: '{gap}', description: 'Stretches during which events may have been missed' }),
@@ -86,7 +82,10 @@ function instruments(provider: MeterProvider): Instruments {
  * ```
  */
 export function otelTelemetry(options: OtelTelemetryOptions = {}): Telemetry {
-  const meters = instruments(options.meterProvider ?? metrics.getMeterProvider());
+  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE);
+  const meters = instruments(meter);
+  const received = eventTotals(meter, 'streamrx.events.received', 'Messages received from the service, pings and duplicates included');
+  const delivered = eventTotals(meter, 'streamrx.events.delivered', 'Events emitted to subscribers');
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE);
   const sourceAttributes: Record<TelemetrySource, Attributes> = {
     mixi2: { 'streamrx.source': 'mixi2' },
@@ -102,8 +101,12 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): Telemetry {
   };
 
   return {
-    eventsReceived: (source, count) => meters.received.add(count, sourceAttributes[source]),
-    eventsDelivered: (source, count) => meters.delivered.add(count, sourceAttributes[source]),
+    eventsReceived: (source, count) => {
+      received[source] += count;
+    },
+    eventsDelivered: (source, count) => {
+      delivered[source] += count;
+    },
     connectionChanged: (source, from, to) => {
       if (from !== 'closed') meters.connections.add(-1, stateAttributes(source, from));
       if (to !== 'closed') meters.connections.add(1, stateAttributes(source, to));
@@ -130,6 +133,20 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): Telemetry {
       span('POST', SpanKind.SERVER, { ...attributes, 'streamrx.webhook.events': report.events }, report.startTime, report.durationMs, report.status >= 500);
     },
   };
+}
+
+/**
+ * Per-source totals of a counter read at collection time: the per-event path only adds to a number, which a
+ * synchronous counter (attributes hashed on every call) would not allow at the events' rate.
+ */
+function eventTotals(meter: Meter, name: string, description: string): Record<TelemetrySource, number> {
+  const totals: Record<TelemetrySource, number> = { mixi2: 0, misskey: 0, momento: 0 };
+  meter.createObservableCounter(name, { unit: '{event}', description }).addCallback((result) => {
+    for (const source of Object.keys(totals) as TelemetrySource[]) {
+      if (totals[source] > 0) result.observe(totals[source], { 'streamrx.source': source });
+    }
+  });
+  return totals;
 }
 
 function gapFillAttributes(report: GapFillReport): Attributes {
