@@ -1,4 +1,4 @@
-import { tap, type Observable } from 'rxjs';
+import type { Observable, Subscriber } from 'rxjs';
 import { connectionReporter } from '../telemetry/connection-reporter.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { timedCall } from '../telemetry/timed-call.js';
@@ -59,10 +59,18 @@ export class MisskeyClientTelemetry {
     });
   }
 
-  /** `open` with each message it emits counted as delivered. */
-  delivering<F extends (...args: never[]) => Observable<unknown>>(open: F): F {
-    const count = (): void => this.telemetry.eventsDelivered('misskey', 1);
-    return ((...args: Parameters<F>) => open(...args).pipe(tap(count))) as F;
+  /** `subscriber` counting each message it is given as delivered (a plain object: no operator layer per message). */
+  countingDownstream(subscriber: Subscriber<unknown>): Subscriber<unknown> {
+    const { telemetry } = this;
+    const downstream = {
+      next: (message: unknown) => {
+        telemetry.eventsDelivered('misskey', 1);
+        subscriber.next(message);
+      },
+      error: (error: unknown) => subscriber.error(error),
+    };
+    // Its users (the gap-filler, the channel link) call only next and error.
+    return downstream as unknown as Subscriber<unknown>;
   }
 
   /** A call that started after waiting for the client's governor. */

@@ -284,8 +284,9 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
         subscriber.error(new InvalidArgumentError(`resumeFrom needs a non-empty id and a timeline channel or main (channel ${name})`));
         return;
       }
-      const unobserved = listenerFor(name, params, subscriber as Subscriber<unknown>, resumeFrom);
-      const listener = observed ? observed.countingListener(name, unobserved) : unobserved;
+      const listener = observed
+        ? observed.countingListener(name, listenerFor(name, params, observed.countingDownstream(subscriber as Subscriber<unknown>), resumeFrom))
+        : listenerFor(name, params, subscriber as Subscriber<unknown>, resumeFrom);
       link.addListener(listener);
       session.attachChannel(link);
       const outbound = channelOptions.send$?.subscribe({
@@ -328,7 +329,7 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
     });
 
   return {
-    channel: observed ? observed.delivering(channel) : channel,
+    channel,
     noteUpdates,
     api: api as MisskeyClient['api'],
     uploadFile: observed ? (file, uploadOptions) => observed.timedUpload(fileUploader(http)(file, uploadOptions)) : fileUploader(http),
