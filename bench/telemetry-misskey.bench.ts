@@ -5,7 +5,7 @@
  * MeterProvider (goal >= 0.95), and with `otelTelemetry()` over the global no-op providers (goal >= 0.99).
  * Figures are messages per CPU-second of this process, which stays comparable on a shared machine.
  */
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Subscription } from 'rxjs';
 import type { Telemetry } from '../src/index.js';
@@ -14,6 +14,7 @@ import { otelTelemetry } from '../src/telemetry/index.js';
 import { startMisskeyEmulator, type MisskeyEmulator, type PreparedFlood } from '../src/testing/misskey/index.js';
 import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
 import type { Comparison } from './harness.js';
+import { HeldMetricReader } from './held-metric-reader.js';
 
 const MESSAGES = 20_000;
 /** Nearly all the time goes to ws and JSON.parse, so the ratios sit near 1 and need many short pairs. */
@@ -47,16 +48,6 @@ function serveAsChild(): void {
   }, () => emulator?.close());
 }
 
-/** A reader that is never collected: the SDK aggregates every recording, as under a periodic exporter. */
-class HeldReader extends MetricReader {
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 const child = new BenchChild<ChildCommand>(import.meta.url, CHILD_FLAG);
 const arrivals: Record<Variant, { count: number; done: () => void }> = {
   plain: { count: 0, done: () => undefined },
@@ -73,7 +64,7 @@ async function setup(): Promise<void> {
   const origin = await child.call<string>({ cmd: 'start' });
   const telemetryOf: Record<Variant, Telemetry | undefined> = {
     plain: undefined,
-    meter: otelTelemetry({ meterProvider: new MeterProvider({ readers: [new HeldReader()] }), tracerProvider: new BasicTracerProvider() }),
+    meter: otelTelemetry({ meterProvider: new MeterProvider({ readers: [new HeldMetricReader()] }), tracerProvider: new BasicTracerProvider() }),
     noop: otelTelemetry(),
   };
   for (const [variant, username] of Object.entries(variants) as Array<[Variant, string]>) {

@@ -6,7 +6,7 @@
  * `otelTelemetry()` over the global providers when none is registered, the no-op ones (goal >= 0.99).
  */
 import { credentials } from '@grpc/grpc-js';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Subscription } from 'rxjs';
 import type { Telemetry } from '../src/index.js';
@@ -15,6 +15,7 @@ import { otelTelemetry } from '../src/telemetry/index.js';
 import { buildPostCreatedEvent, encodeEventResponse, startMixi2Emulator } from '../src/testing/mixi2/index.js';
 import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
 import type { Comparison } from './harness.js';
+import { HeldMetricReader } from './held-metric-reader.js';
 
 const EVENTS = 100_000;
 const EVENTS_PER_MESSAGE = 10;
@@ -41,16 +42,6 @@ async function serveAsChild(): Promise<void> {
     if (request.cmd === 'waitClosed') return emulator.waitForStreams(0);
     return emulator.waitForStreams(1).then(() => emulator.flood(flood));
   }, () => emulator.close());
-}
-
-/** A reader that is never collected: the SDK aggregates every recording, as under a periodic exporter. */
-class HeldReader extends MetricReader {
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
 }
 
 const emulatorProcess = new BenchChild<ChildRequest>(import.meta.url, CHILD_FLAG);
@@ -92,7 +83,7 @@ const withMeterProvider: Comparison = {
   },
   baseline: () => eventsPerSecond(undefined),
   subject: () =>
-    eventsPerSecond(otelTelemetry({ meterProvider: new MeterProvider({ readers: [new HeldReader()] }), tracerProvider: new BasicTracerProvider() })),
+    eventsPerSecond(otelTelemetry({ meterProvider: new MeterProvider({ readers: [new HeldMetricReader()] }), tracerProvider: new BasicTracerProvider() })),
   note: () => `${EVENTS.toLocaleString('en-US')} events per run, ${EVENTS_PER_MESSAGE} per stream message; an SDK MeterProvider with a reader attached`,
 };
 
