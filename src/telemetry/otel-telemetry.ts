@@ -85,6 +85,7 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): Telemetry {
   const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE);
   const meters = instruments(meter);
   const received = eventTotals(meter, 'streamrx.events.received', 'Messages received from the service, pings and duplicates included');
+  observeSilence(meter, received);
   const delivered = eventTotals(meter, 'streamrx.events.delivered', 'Events emitted to subscribers');
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE);
   const sourceAttributes: Record<TelemetrySource, Attributes> = {
@@ -147,6 +148,24 @@ function eventTotals(meter: Meter, name: string, description: string): Record<Te
     }
   });
   return totals;
+}
+
+/**
+ * `streamrx.events.time_since_last`: seconds since the received count of a source last moved, as seen by the
+ * collections (so within one collection interval), for a stalled-stream alert without a clock read per event.
+ */
+function observeSilence(meter: Meter, received: Readonly<Record<TelemetrySource, number>>): void {
+  const seen: Record<TelemetrySource, { total: number; at: number }> = { mixi2: { total: 0, at: 0 }, misskey: { total: 0, at: 0 }, momento: { total: 0, at: 0 } };
+  const gauge = meter.createObservableGauge('streamrx.events.time_since_last', { unit: 's', description: 'Time since a message was last received' });
+  gauge.addCallback((result) => {
+    const now = Date.now();
+    for (const source of Object.keys(seen) as TelemetrySource[]) {
+      const last = seen[source];
+      if (received[source] === 0) continue;
+      if (received[source] !== last.total) seen[source] = { total: received[source], at: now };
+      result.observe((now - seen[source].at) / 1000, { 'streamrx.source': source });
+    }
+  });
 }
 
 function gapFillAttributes(report: GapFillReport): Attributes {

@@ -43,6 +43,7 @@ describe('recipe 10: Prometheus metrics', () => {
     expect(sample(body, 'streamrx_connections', { streamrx_source: 'misskey', streamrx_connection_state: 'open' })).toBe(1);
     expect(sample(body, 'http_client_request_duration_count', { url_template: '/api/notes/create', streamrx_outcome: 'ok' })).toBe(1);
     expect(body).toContain('# TYPE http_client_request_duration histogram');
+    expect(sample(body, 'streamrx_events_time_since_last', { streamrx_source: 'misskey' })).toBe(0);
     expect(body).not.toContain(emulator.users['admin']!.token);
     expect((await fetch(metrics.url.replace('/metrics', '/other'))).status).toBe(404);
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { otelHarness } from './otel-harness.js';
 
@@ -17,6 +17,21 @@ describe('otelTelemetry', () => {
     expect(await otel.value('streamrx.connections', { 'streamrx.source': 'mixi2', 'streamrx.connection.state': 'reconnecting' })).toBe(1);
     expect(await otel.value('streamrx.reconnects', { 'streamrx.source': 'mixi2' })).toBe(1);
     expect(await otel.value('streamrx.gaps', { 'streamrx.source': 'mixi2' })).toBe(1);
+  });
+
+  it('tells the time since a source last received a message, from the collections that saw its count move', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const otel = otelHarness();
+      otel.telemetry.eventsReceived('mixi2', 1);
+      expect(await otel.value('streamrx.events.time_since_last', { 'streamrx.source': 'mixi2' })).toBe(0);
+      vi.setSystemTime(Date.now() + 90_000);
+      expect(await otel.value('streamrx.events.time_since_last', { 'streamrx.source': 'mixi2' })).toBe(90);
+      otel.telemetry.eventsReceived('mixi2', 1);
+      expect(await otel.value('streamrx.events.time_since_last', { 'streamrx.source': 'mixi2' })).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('records each call on its protocol\'s duration histogram, in seconds, and as a client span', async () => {
