@@ -30,6 +30,13 @@ export interface FanOutToOptions<T> {
    * @default undefined (one topic)
    */
   partitionedTopics?: number;
+  /**
+   * The W3C `traceparent` to carry with each value (e.g. `traceParentOf()` from `streamrx/telemetry`, the
+   * active span's), so that a worker's spans can link to the ingest's: the envelope is then version 2 (see
+   * {@link encodeFanOutEnvelope}); `undefined` for a value writes version 1.
+   * @default none (every envelope version 1)
+   */
+  traceParent?: (value: T, index: number) => string | undefined;
 }
 
 /**
@@ -79,7 +86,7 @@ export function fanOutTo<T>(
   if (!codec || typeof codec.encode !== 'function' || typeof codec.key !== 'function') {
     throw new InvalidArgumentError('fanOutTo: options.codec (with key and encode) is required');
   }
-  const { concurrency = 1, retry = false } = options.publish ?? {};
+  const { concurrency = 1, retry = false, telemetry } = options.publish ?? {};
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InvalidArgumentError(`fanOutTo: publish.concurrency must be a positive integer, got ${String(concurrency)}`);
   }
@@ -87,9 +94,10 @@ export function fanOutTo<T>(
   const publishOne = (value: T, index: number): Observable<FanOutPublished<T>> => {
     const key = codec.key(value);
     if (typeof key !== 'string') throw new InvalidArgumentError(`fanOutTo: value #${index} has no string partition key`);
-    const bytes = encodeFanOutEnvelope({ key, codec: codec.tag, payload: encodeValue(codec, value, index) });
+    const traceParent = options.traceParent?.(value, index);
+    const bytes = encodeFanOutEnvelope({ key, codec: codec.tag, payload: encodeValue(codec, value, index), ...(traceParent === undefined ? {} : { traceParent }) });
     return of(bytes).pipe(
-      publishTo(client, cacheName, topicOf(key), { retry }),
+      publishTo(client, cacheName, topicOf(key), { retry, ...(telemetry ? { telemetry } : {}) }),
       map((): FanOutPublished<T> => ({ value, key, index, bytes: bytes.length })),
     );
   };

@@ -68,6 +68,8 @@ export interface FanOutMessage<T> {
   readonly sequenceNumber: number;
   /** Its sequence page: with `sequenceNumber`, the position a worker stores and resumes after (`resumeAfter`). */
   readonly sequencePage?: number | undefined;
+  /** The W3C `traceparent` the ingest published it with (`linkToTraceParent()` of `streamrx/telemetry` makes it a span link). @default absent */
+  readonly traceParent?: string;
 }
 
 /**
@@ -108,7 +110,8 @@ export function fromFanOut<T>(client: TopicSubscriber, cacheName: string, topicN
   const toMessage = (envelope: Envelope): FanOutMessage<T> | null => {
     try {
       const { sequenceNumber, sequencePage } = envelope.item;
-      return { key: envelope.key, value: decodeWith(codec, envelope.codec, envelope.payload), sequenceNumber, sequencePage };
+      const message = { key: envelope.key, value: decodeWith(codec, envelope.codec, envelope.payload), sequenceNumber, sequencePage };
+      return envelope.traceParent === undefined ? message : { ...message, traceParent: envelope.traceParent };
     } catch (error) {
       return reject(error, envelope.item);
     }

@@ -28,7 +28,7 @@ export { fromFanOut } from './from-fan-out.js';
 export type { FromFanOutOptions, FanOutMessage } from './from-fan-out.js';
 export { mixi2EventCodec, misskeyNoteCodec, jsonCodec } from './fan-out-codec.js';
 export type { FanOutCodec } from './fan-out-codec.js';
-export { encodeFanOutEnvelope, decodeFanOutEnvelope, FAN_OUT_ENVELOPE_VERSION } from './fan-out-envelope.js';
+export { encodeFanOutEnvelope, decodeFanOutEnvelope, FAN_OUT_ENVELOPE_VERSION, FAN_OUT_TRACED_ENVELOPE_VERSION } from './fan-out-envelope.js';
 export type { FanOutEnvelope } from './fan-out-envelope.js';
 export { dedupeAcross } from './dedupe-across.js';
 export type { DedupeAcrossOptions, CacheSetIfAbsentClient } from './dedupe-across.js';

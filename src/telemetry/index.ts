@@ -10,3 +10,4 @@
  * @module streamrx/telemetry
  */
 export { otelTelemetry, type OtelTelemetryOptions } from './otel-telemetry.js';
+export { traceParentOf, linkToTraceParent } from './trace-parent.js';
