@@ -219,8 +219,11 @@ function channelComparisons(): Comparison[] {
     const cursorDir = mkdtempSync(join(tmpdir(), 'streamrx-bench-'));
     const store = fileCursorStore(join(cursorDir, 'cursors.json'));
     // The same channel as `ours`, writing each note's id to the file store as the cursor (coalesced writes).
+    // write() returns the same promise until the next file replacement: one failure handler per replacement.
+    let pending: Promise<void> | undefined;
     const committing = misskey({ origin: emulator.origin, token: 'carol-token' }).channel('localTimeline').subscribe((m) => {
-      store.write('bench:localTimeline', m.body.id).catch(() => undefined);
+      const durable = store.write('bench:localTimeline', m.body.id);
+      if (durable !== pending) (pending = durable).catch(() => undefined);
       committed.sink += m.body.id.length;
       committed.arrived();
     });

@@ -69,6 +69,7 @@ export function restartSafeMentions(client: MisskeyClient, options: RestartSafeM
       position: (notification) => notification.id,
       concurrency,
       commitEvery,
+      maxUncommitted: 2 * commitEvery,
     }),
   );
 }

@@ -1,7 +1,8 @@
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CursorStoreError } from './cursor-store-error.js';
 import { checkCursorKey, positionText, type CursorStore } from './cursor-store.js';
+import { replaceDurably } from './durable-replace.js';
 
 const FORMAT = 'streamrx-cursors';
 const VERSION = 1;
@@ -18,7 +19,7 @@ const VERSION = 1;
  *
  * @param path - the cursor file; created on the first write, its directory must exist.
  * @param options - `coalesceMs`: the least time between two replacements under a steady stream of writes
- * (a write to an idle store is written at once). @default { coalesceMs: 10 }
+ * (a write to an idle store is written at once). @default { coalesceMs: 50 }
  * @example
  * ```ts
  * const store = fileCursorStore('./cursors.json');
@@ -32,7 +33,7 @@ export function fileCursorStore(path: string, options: FileCursorStoreOptions = 
   readonly flushes: number;
 } {
   if (typeof path !== 'string' || path === '') throw new CursorStoreError('fileCursorStore: path must be a non-empty string', false);
-  const { coalesceMs = 10 } = options;
+  const { coalesceMs = 50 } = options;
   if (!(coalesceMs >= 0)) throw new CursorStoreError(`fileCursorStore: coalesceMs must be >= 0, got ${coalesceMs}`, false);
   return new FileCursorStore(resolve(path), coalesceMs);
 }
@@ -49,7 +50,7 @@ export interface FileCursorStoreOptions {
   /**
    * The least time between two file replacements while writes keep coming, in ms: at most one `fsync` per
    * `coalesceMs` however many positions are written; a write waits at most this long more to be durable.
-   * @default 10
+   * @default 50
    */
   coalesceMs?: number;
 }
@@ -142,19 +143,10 @@ class FileCursorStore implements CursorStore {
     const content = `{"format":"${FORMAT}","version":${VERSION},"positions":{${entries.join(',')}}}\n`;
     const temporary = `${this.path}.${process.pid}.${++this.temporaryCount}.tmp`;
     try {
-      const file = await open(temporary, 'w');
-      try {
-        await file.writeFile(content);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temporary, this.path);
-      await syncDirectory(dirname(this.path));
+      await replaceDurably(this.path, temporary, dirname(this.path), content);
       this.flushes += 1;
       this.lastFlushEnd = Date.now();
     } catch (error) {
-      await unlink(temporary).catch(() => undefined);
       throw new CursorStoreError(`cannot write the cursor file ${this.path}`, true, { cause: error });
     }
   }
@@ -192,17 +184,4 @@ async function removeLeftovers(path: string): Promise<void> {
   const names = await readdir(dirname(path)).catch(() => [] as string[]);
   const leftovers = names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
   await Promise.all(leftovers.map((name) => unlink(join(dirname(path), name)).catch(() => undefined)));
-}
-
-/** Makes the rename durable; some platforms cannot open a directory for it and keep renames durable anyway. */
-async function syncDirectory(directory: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(directory, 'r');
-    await handle.sync();
-  } catch {
-    // EISDIR/EPERM on platforms without directory fsync.
-  } finally {
-    await handle?.close();
-  }
 }

@@ -25,6 +25,13 @@ export interface OrderedCommitOptions<T> {
   commitEvery?: number;
   /** …or this long (ms) after the first uncommitted event was handled. @default 1000 */
   commitInterval?: number;
+  /**
+   * Handled events that may wait for a durable commit before new events are held back: with
+   * `concurrency`, the most events a crash makes handled again. Larger keeps a slow store (a file's `fsync`)
+   * off the handlers' pace; smaller re-handles less. At least `commitEvery`.
+   * @default 20 × commitEvery
+   */
+  maxUncommitted?: number;
   /** Hears each position once it is durable. @default none */
   onCommit?: (position: unknown) => void;
   /** Scheduler of the commit interval. @default asyncScheduler */
@@ -42,8 +49,8 @@ export interface OrderedCommitOptions<T> {
  * the first unfinished event is committed, then the error is passed on; that event is never skipped.
  *
  * Bound: an event starts only while fewer than `concurrency` events after the watermark are unfinished and
- * fewer than `2 × commitEvery` handled events wait for a durable commit (a slow store holds new events back,
- * they wait in memory). So after a crash at most `concurrency + 2 × commitEvery` events are handled again.
+ * fewer than `maxUncommitted` handled events wait for a durable commit (a slow store holds new events back,
+ * they wait in memory). So after a crash at most `concurrency + maxUncommitted` events are handled again.
  *
  * Emits what the handlers emit, as they emit it (like `mergeMap`).
  *
@@ -65,6 +72,7 @@ type Settings<T> = Required<Omit<OrderedCommitOptions<T>, 'onCommit'>> & Pick<Or
 
 function settingsOf<T>(options: OrderedCommitOptions<T>): Settings<T> {
   const { store, key, position, concurrency = 16, commitEvery = 100, commitInterval = 1000, onCommit, scheduler = asyncScheduler } = options ?? ({} as OrderedCommitOptions<T>);
+  const { maxUncommitted = 20 * commitEvery } = options ?? {};
   if (!store || typeof store.write !== 'function') throw new InvalidArgumentError('orderedCommit: options.store is required');
   checkCursorKey(key);
   if (typeof position !== 'function') throw new InvalidArgumentError('orderedCommit: options.position is required');
@@ -73,8 +81,10 @@ function settingsOf<T>(options: OrderedCommitOptions<T>): Settings<T> {
   };
   positiveInteger('concurrency', concurrency);
   positiveInteger('commitEvery', commitEvery);
+  positiveInteger('maxUncommitted', maxUncommitted);
+  if (maxUncommitted < commitEvery) throw new InvalidArgumentError(`orderedCommit: maxUncommitted (${maxUncommitted}) must be at least commitEvery (${commitEvery})`);
   if (!(commitInterval >= 0)) throw new InvalidArgumentError(`orderedCommit: commitInterval must be >= 0, got ${commitInterval}`);
-  return { store, key, position, concurrency, commitEvery, commitInterval, onCommit, scheduler };
+  return { store, key, position, concurrency, commitEvery, commitInterval, maxUncommitted, onCommit, scheduler };
 }
 
 /** One subscription of {@link orderedCommit}: the waiting events, the running handlers, the watermark and its commits. */
@@ -127,8 +137,8 @@ class CommitRun<T, R> {
 
   /** Whether the next event may start: inside the concurrency window and the commit lag. */
   private mayStart(): boolean {
-    const { concurrency, commitEvery } = this.settings;
-    return this.nextIndex <= this.mark.index + concurrency && this.mark.index - this.committed < 2 * commitEvery;
+    const { concurrency, maxUncommitted } = this.settings;
+    return this.nextIndex <= this.mark.index + concurrency && this.mark.index - this.committed < maxUncommitted;
   }
 
   private startWaiting(): void {

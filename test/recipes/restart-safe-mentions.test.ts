@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filter, firstValueFrom, Subject, type Subscription } from 'rxjs';
+import { filter, firstValueFrom, Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { restartSafeMentions } from '../../recipes/restart-safe-mentions.js';
 import { fileCursorStore } from '../../src/index.js';
@@ -10,17 +10,17 @@ import { startMisskeyEmulator, type MisskeyEmulator } from '../../src/testing/in
 
 let emulator: MisskeyEmulator;
 let dir: string;
-const running: Subscription[] = [];
+const running: Array<() => Promise<void>> = [];
 
 beforeEach(async () => {
   emulator = await startMisskeyEmulator();
   dir = mkdtempSync(join(tmpdir(), 'streamrx-recipe-'));
 });
 afterEach(async () => {
-  for (const s of running.splice(0)) s.unsubscribe();
+  // Each bot's last unsubscribe writes its cursor file: wait until that is durable before removing it.
+  await Promise.all(running.splice(0).map((stop) => stop()));
   await emulator.close();
-  // The bot's last unsubscribe may still be writing its cursor file.
-  rmSync(dir, { recursive: true, force: true, maxRetries: 10 });
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** One run of the bot: a new client and a new store object on the same file, as after a restart. */
@@ -29,9 +29,10 @@ function startBot(handled: Subject<string>): { stop: () => Promise<void> } {
   const store = fileCursorStore(join(dir, 'cursors.json'));
   // The recipe emits each mention once handled (and counted by orderedCommit).
   const subscription = restartSafeMentions(client, { store, handle: () => Promise.resolve() }).subscribe((note: Note) => handled.next(note.text ?? ''));
-  running.push(subscription);
   // A graceful stop: unsubscribing writes the last position; closing the store waits until it is durable.
-  return { stop: () => (subscription.unsubscribe(), store.close()) };
+  const stop = (): Promise<void> => (subscription.unsubscribe(), store.close());
+  running.push(stop);
+  return { stop };
 }
 
 describe('recipe: restart-safe mention bot', () => {

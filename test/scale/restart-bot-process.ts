@@ -30,6 +30,7 @@ client
       position: (m) => (m.body as { id: string }).id,
       concurrency: Number(env.CONCURRENCY),
       commitEvery: Number(env.COMMIT_EVERY),
+      maxUncommitted: 2 * Number(env.COMMIT_EVERY),
       commitInterval: 20,
       onCommit: () => process.send?.({ type: 'committed' }),
     }),

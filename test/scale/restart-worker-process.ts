@@ -31,6 +31,7 @@ fromFanOut(topics, 'cache', env.TOPIC!, { codec, resumeAfter, onDiscontinuity: (
       position: (m): TopicPosition => ({ sequenceNumber: m.sequenceNumber, sequencePage: m.sequencePage ?? 0 }),
       concurrency: Number(env.CONCURRENCY),
       commitEvery: Number(env.COMMIT_EVERY),
+      maxUncommitted: 2 * Number(env.COMMIT_EVERY),
       commitInterval: 20,
       onCommit: () => process.send?.({ type: 'committed' }),
     }),

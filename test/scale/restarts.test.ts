@@ -2,7 +2,7 @@
  * Proofs with real processes: a restart-safe Misskey mention bot and a resuming fan-out worker are each
  * killed with SIGKILL at random points while events flow, and restarted, 5 times; the emulators run in a
  * process of their own. Every event is handled at least once, and each restart handles again at most the
- * bound orderedCommit states (concurrency + 2 × commitEvery). A file store is killed mid-write 5 times and
+ * bound orderedCommit states (concurrency + maxUncommitted, here 2 × commitEvery). A file store is killed mid-write 5 times and
  * never read back corrupt or behind a write it acknowledged.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

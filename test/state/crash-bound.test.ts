@@ -30,7 +30,7 @@ function runUntilCrash(seed: number, crashAt: number, concurrency: number, commi
       return timer(Math.floor(next() * 40)).pipe(map(() => outcome.completed.add(index)));
     };
     const subscription = range(0, 2000)
-      .pipe(concatMap((i) => timer(1).pipe(map(() => i))), orderedCommit(handler, { store, key: 'k', position: (i) => i, concurrency, commitEvery, commitInterval: 30 }))
+      .pipe(concatMap((i) => timer(1).pipe(map(() => i))), orderedCommit(handler, { store, key: 'k', position: (i) => i, concurrency, commitEvery, maxUncommitted: 2 * commitEvery, commitInterval: 30 }))
       .subscribe();
     // A crash: what was durable at that instant is all a restarted process reads; nothing after it runs.
     asyncScheduler.schedule(() => {
@@ -43,7 +43,7 @@ function runUntilCrash(seed: number, crashAt: number, concurrency: number, commi
 }
 
 describe('orderedCommit after a crash', () => {
-  it('handles again at most concurrency + 2 × commitEvery events, and never skips one', () => {
+  it('handles again at most concurrency + maxUncommitted events, and never skips one', () => {
     const concurrency = 16;
     const commitEvery = 20;
     const bound = concurrency + 2 * commitEvery;

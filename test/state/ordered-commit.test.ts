@@ -98,9 +98,9 @@ describe('orderedCommit', () => {
         starts.push(asyncScheduler.now());
         return of(null);
       };
-      cold('(abcdefgh)').pipe(orderedCommit(handler, { store, key: 'k', position: (e) => e, commitEvery: 2, concurrency: 1 })).subscribe();
+      cold('(abcdefgh)').pipe(orderedCommit(handler, { store, key: 'k', position: (e) => e, commitEvery: 2, maxUncommitted: 4, concurrency: 1 })).subscribe();
       flush();
-      // 2 × commitEvery handled events may wait; the rest start when the first write is durable.
+      // maxUncommitted handled events may wait; the rest start when the first write is durable.
       expect(starts).toEqual([0, 0, 0, 0, 100, 100, 200, 200]);
     });
   });
