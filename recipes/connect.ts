@@ -1,4 +1,4 @@
-import type { RetryBackoffOptions } from '../src/index.js';
+import type { RetryBackoffOptions, Telemetry } from '../src/index.js';
 import { misskey, misskeyFromEnv, misskeyUserRateLimits } from '../src/misskey/index.js';
 import { clientCredentials, mixi2Client, mixi2ClientFromEnv } from '../src/mixi2/index.js';
 import { topicClientFromEnv } from '../src/momento/index.js';
@@ -9,6 +9,7 @@ import type { SourceName } from './meter.js';
 import { misskeyLink, type MisskeyLink } from './misskey-link.js';
 import { mixi2Link, type Mixi2Link } from './mixi2-link.js';
 import { momentoLink, type MomentoLink } from './momento-link.js';
+import { SourceMetrics } from './source-metrics.js';
 
 /** Reconnect policies for emulated services; the real services always get the library defaults. */
 export interface EmulatorPolicies {
@@ -42,55 +43,59 @@ export const demoPolicies: Readonly<Required<EmulatorPolicies>> = Object.freeze(
 });
 
 /**
- * A link to a mixi2 emulator, with the given policies.
+ * A link to a mixi2 emulator, with the given policies, its client reporting to `telemetry` when given.
  *
  * @example
  * ```ts
  * const link = mixi2LinkTo(await startMixi2Emulator(), { mixi2: { initialDelay: 5 } });
  * ```
  */
-export function mixi2LinkTo(emulator: Mixi2Emulator, policies: EmulatorPolicies = {}): Mixi2Link {
+export function mixi2LinkTo(emulator: Mixi2Emulator, policies: EmulatorPolicies = {}, telemetry?: Telemetry): Mixi2Link {
   const client = mixi2Client({
     auth: clientCredentials({ clientId: emulator.clientId, clientSecret: emulator.clientSecret, tokenUrl: emulator.tokenUrl }),
     streamAddress: emulator.streamAddress,
     apiAddress: emulator.apiAddress,
     credentials: emulator.credentials,
     apiLinger: 1000,
+    ...(telemetry ? { telemetry } : {}),
   });
   return mixi2Link(client, { reconnect: policies.mixi2 ?? demoPolicies.mixi2 });
 }
 
 /**
- * A link to a Misskey emulator as its `admin` user (the bot), with the given policies.
+ * A link to a Misskey emulator as its `admin` user (the bot), with the given policies, its client reporting
+ * to `telemetry` when given.
  *
  * @example
  * ```ts
  * const link = misskeyLinkTo(emulator, { misskey: { initialDelay: 5 } });
  * ```
  */
-export function misskeyLinkTo(emulator: MisskeyEmulator, policies: EmulatorPolicies = {}): MisskeyLink {
+export function misskeyLinkTo(emulator: MisskeyEmulator, policies: EmulatorPolicies = {}, telemetry?: Telemetry): MisskeyLink {
   const client = misskey({
     origin: emulator.origin,
     token: emulator.users['admin']?.token ?? 'admin-token',
     reconnect: policies.misskey ?? demoPolicies.misskey,
     closeDelay: policies.misskeyCloseDelay ?? demoPolicies.misskeyCloseDelay,
     http: { rateLimits: misskeyUserRateLimits },
+    ...(telemetry ? { telemetry } : {}),
   });
   return misskeyLink(client);
 }
 
 /**
- * A link to a Momento emulator for `cacheName`, with the given policies.
+ * A link to a Momento emulator for `cacheName`, with the given policies, its subscriptions and publishes
+ * reporting to `telemetry` when given.
  *
  * @example
  * ```ts
  * const link = momentoLinkTo(emulator, 'streamrx', { momentoResubscribeDelayMs: 5 });
  * ```
  */
-export function momentoLinkTo(emulator: MomentoEmulator, cacheName: string, policies: EmulatorPolicies = {}): MomentoLink {
+export function momentoLinkTo(emulator: MomentoEmulator, cacheName: string, policies: EmulatorPolicies = {}, telemetry?: Telemetry): MomentoLink {
   const client = emulatorTopicClient(emulator, { resubscribeDelayMs: policies.momentoResubscribeDelayMs ?? demoPolicies.momentoResubscribeDelayMs });
   const policy = policies.momento ?? demoPolicies.momento;
-  return momentoLink(client, cacheName, { resubscribe: policy, publishRetry: { ...policy, maxRetries: 5 } });
+  return momentoLink(client, cacheName, { resubscribe: policy, publishRetry: { ...policy, maxRetries: 5 }, ...(telemetry ? { telemetry } : {}) });
 }
 
 /** The links of a run, and the emulators behind those that are not real. */
@@ -102,7 +107,9 @@ export interface Connections {
   readonly momentoNames: { cacheName: string; topic: string };
   /** The emulators started for services without credentials. */
   readonly emulators: RecipeEmulators;
-  /** Closes the links, the Momento client and the emulators. */
+  /** The OpenTelemetry metrics every client of the links reports to, read in process. */
+  readonly metrics: SourceMetrics;
+  /** Closes the links, the Momento client, the emulators and the metrics. */
   close(): Promise<void>;
 }
 
@@ -135,26 +142,30 @@ export async function connectSources(services: readonly SourceName[], options: C
   const emulated = services.filter((s) => (s === 'mixi2' ? !realMixi2 : s === 'misskey' ? !realMisskey : !realMomento));
   const emulators = await startRecipeEmulators(emulated);
   const names = momentoNames(env);
+  const metrics = new SourceMetrics();
+  const { telemetry } = metrics;
 
   const links: Pick<Connections, 'mixi2' | 'misskey' | 'momento'> = {};
   // A loopback address in the environment is an emulator started elsewhere (`streamrx emulate`): the
   // FromEnv factories reach it in plaintext.
-  if (realMixi2) links.mixi2 = mixi2Link(mixi2ClientFromEnv({ env }), {}, true);
-  else if (emulators.mixi2) links.mixi2 = mixi2LinkTo(emulators.mixi2, policies);
-  if (realMisskey) links.misskey = misskeyLink(misskeyFromEnv({ env, http: { rateLimits: misskeyUserRateLimits } }), true);
-  else if (emulators.misskey) links.misskey = misskeyLinkTo(emulators.misskey, policies);
-  if (realMomento) links.momento = momentoLink(topicClientFromEnv({ env }), names.cacheName, { real: true });
-  else if (emulators.momento) links.momento = momentoLinkTo(emulators.momento, names.cacheName, policies);
+  if (realMixi2) links.mixi2 = mixi2Link(mixi2ClientFromEnv({ env, telemetry }), {}, true);
+  else if (emulators.mixi2) links.mixi2 = mixi2LinkTo(emulators.mixi2, policies, telemetry);
+  if (realMisskey) links.misskey = misskeyLink(misskeyFromEnv({ env, http: { rateLimits: misskeyUserRateLimits }, telemetry }), true);
+  else if (emulators.misskey) links.misskey = misskeyLinkTo(emulators.misskey, policies, telemetry);
+  if (realMomento) links.momento = momentoLink(topicClientFromEnv({ env }), names.cacheName, { real: true, telemetry });
+  else if (emulators.momento) links.momento = momentoLinkTo(emulators.momento, names.cacheName, policies, telemetry);
 
   return {
     ...links,
     momentoNames: names,
     emulators,
+    metrics,
     close: async () => {
       links.mixi2?.close();
       links.misskey?.close();
       links.momento?.close();
       await emulators.close();
+      await metrics.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { TopicClient } from '@gomomento/sdk';
 import { Subject, tap, type Observable, type OperatorFunction } from 'rxjs';
-import type { ConnectionState, RetryBackoffOptions } from '../src/index.js';
+import type { ConnectionState, RetryBackoffOptions, Telemetry } from '../src/index.js';
 import { momentoResubscribePolicy, publishTo, topicEvents, type TopicEvent, type TopicPublished } from '../src/momento/index.js';
 import { Meter } from './meter.js';
 import type { SourceLink } from './source-link.js';
@@ -13,6 +13,8 @@ export interface MomentoLinkOptions {
   publishRetry?: RetryBackoffOptions;
   /** `true` for the real service. @default false */
   real?: boolean;
+  /** Where the subscriptions and publishes report. @default nothing reported */
+  telemetry?: Telemetry;
 }
 
 /** A Momento topic client as the recipes use it, for one cache. */
@@ -43,6 +45,7 @@ export function momentoLink(client: TopicClient, cacheName: string, options: Mom
   const gaps = new Subject<void>();
   const resubscribe = options.resubscribe ?? momentoResubscribePolicy;
   const publishRetry = options.publishRetry ?? { initialDelay: 200, maxDelay: 2000, maxRetries: 5 };
+  const telemetry = options.telemetry ? { telemetry: options.telemetry } : {};
   const onStateChange = (state: ConnectionState): void => {
     if (state !== 'reconnecting') return;
     meter.add('reconnects');
@@ -56,7 +59,7 @@ export function momentoLink(client: TopicClient, cacheName: string, options: Mom
     reconnects$: reconnects.asObservable(),
     gaps$: gaps.asObservable(),
     events: (topic) =>
-      topicEvents(client, cacheName, topic, { retry: resubscribe, onStateChange }).pipe(
+      topicEvents(client, cacheName, topic, { retry: resubscribe, onStateChange, ...telemetry }).pipe(
         tap({
           next: (event) => {
             if (event.type === 'item') meter.add('in');
@@ -70,7 +73,7 @@ export function momentoLink(client: TopicClient, cacheName: string, options: Mom
       ),
     publish: <V extends string | Uint8Array>(topic: string) => (source: Observable<V>) =>
       source.pipe(
-        publishTo<V>(client, cacheName, topic, { retry: publishRetry }),
+        publishTo<V>(client, cacheName, topic, { retry: publishRetry, ...telemetry }),
         tap({ next: () => meter.add('out'), error: () => meter.add('errors') }),
       ),
     client,

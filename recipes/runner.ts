@@ -91,14 +91,17 @@ export async function runRecipes(options: RunRecipesOptions): Promise<RecipesOut
   process.once('SIGINT', onSigint);
   options.signal?.addEventListener('abort', () => stopRequested('aborted'), { once: true });
   void Promise.all(runs.map((r) => r.done)).then(() => stopRequested('every recipe ended'));
-  const status = (): void => {
-    write(statusLine(Date.now() - started, links));
+  const status = async (): Promise<void> => {
+    const elapsed = Date.now() - started;
+    write(statusLine(elapsed, links, await connections.metrics.collect()));
     for (const run of runs) {
       const detail = run.describe?.();
       if (detail) write(`         ${run.name}: ${detail}`);
     }
   };
-  timers.push(setInterval(status, options.statusEvery ?? 1000));
+  // A line in flight when the run stops is written before the final one.
+  let lineInFlight = Promise.resolve();
+  timers.push(setInterval(() => (lineInFlight = status()), options.statusEvery ?? 1000));
   if (options.duration !== undefined) {
     timers.push(setTimeout(() => stopRequested('time is up'), options.duration * 1000));
     const emulated = links.filter((l) => !l.real).map((l) => l.source);
@@ -116,10 +119,11 @@ export async function runRecipes(options: RunRecipesOptions): Promise<RecipesOut
   process.removeListener('SIGINT', onSigint);
   traffic?.stop();
   await Promise.all(runs.map((run) => run.stop()));
-  status();
+  await lineInFlight;
+  await status();
   write(`stopped: ${reason}`);
   write('');
-  write(summaryTable(runs, links));
+  write(summaryTable(runs, links, await connections.metrics.collect()));
   for (const run of runs.filter((r) => r.status === 'failed')) write(`${run.name} failed: ${describe(run.error)}`);
   await connections.close();
   return { exitCode: runs.some((r) => r.status === 'failed') ? 1 : 0, runs };

@@ -1,19 +1,11 @@
 // In-memory OpenTelemetry SDK for the telemetry tests: a MeterProvider with a reader collected on demand,
 // a TracerProvider exporting to memory, and readers of one metric's value and of the spans by name.
-import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Attributes } from '@opentelemetry/api';
 import { otelTelemetry } from '../../src/telemetry/index.js';
 import type { Telemetry } from '../../src/index.js';
-
-class CollectedReader extends MetricReader {
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { InProcessReader } from '../../recipes/source-metrics.js';
 
 export interface OtelHarness {
   telemetry: Telemetry;
@@ -29,7 +21,7 @@ export interface OtelHarness {
 const includes = (attributes: Attributes, match: Attributes): boolean => Object.entries(match).every(([key, value]) => attributes[key] === value);
 
 export function otelHarness(): OtelHarness {
-  const reader = new CollectedReader();
+  const reader = new InProcessReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
