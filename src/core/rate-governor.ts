@@ -18,6 +18,8 @@ export interface RateGovernorOptions {
   scheduler?: SchedulerLike;
   /** Told about every call that starts after waiting: its key and how long it waited, in ms (e.g. for telemetry). @default none */
   onWaited?: (key: string, waitedMs: number) => void;
+  /** Told each time the calls waiting, across keys, go up (`change` 1) or down (`change` -1) (e.g. for telemetry). @default none */
+  onQueueChanged?: (change: number) => void;
 }
 
 /** A key held until a time by a server answer (see {@link RateGovernor.holdUntil}). */
@@ -78,6 +80,7 @@ export class RateGovernor {
   private readonly maxQueued: number;
   private readonly scheduler: SchedulerLike;
   private readonly onWaited: ((key: string, waitedMs: number) => void) | undefined;
+  private readonly onQueueChanged: ((change: number) => void) | undefined;
   private readonly budgets = new Map<string, KeyBudget>();
   private readonly queue: KeyedWaitQueue<Waiter>;
   private waits = 0;
@@ -92,6 +95,7 @@ export class RateGovernor {
     this.maxQueued = maxQueued;
     this.scheduler = scheduler;
     this.onWaited = options.onWaited;
+    this.onQueueChanged = options.onQueueChanged;
     this.queue = new KeyedWaitQueue<Waiter>(scheduler, (key) => this.waitOf(key), (key, waiter) => this.startAfterWait(key, waiter));
   }
 
@@ -121,9 +125,12 @@ export class RateGovernor {
         },
       };
       this.waits++;
+      this.onQueueChanged?.(1); // before add: add may start the call at once
       this.queue.add(key, waiter);
       return () => {
-        if (waiting) this.queue.remove(key, waiter);
+        if (!waiting) return;
+        this.queue.remove(key, waiter);
+        this.onQueueChanged?.(-1);
       };
     });
   }
@@ -206,6 +213,7 @@ export class RateGovernor {
     const waited = this.scheduler.now() - waiter.since;
     this.waitedMs += waited;
     this.onWaited?.(key, waited);
+    this.onQueueChanged?.(-1);
     waiter.start();
   }
 

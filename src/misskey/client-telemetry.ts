@@ -1,10 +1,12 @@
 import type { Observable, Subscriber } from 'rxjs';
 import { connectionReporter } from '../telemetry/connection-reporter.js';
-import type { Telemetry } from '../telemetry/telemetry.js';
+import type { FrameSkipReason, Telemetry } from '../telemetry/telemetry.js';
+import type { RateGovernorOptions } from '../core/rate-governor.js';
+import type { SessionSettings } from './session.js';
 import { timedCall } from '../telemetry/timed-call.js';
 import type { ChannelListener } from './channel-link.js';
 import type { GapFill } from './gap-fill.js';
-import type { HttpCall } from './http-api.js';
+import type { HttpApiOptions, HttpCall } from './http-api.js';
 import type { ConnectionState } from '../core/connection-state.js';
 
 /** What a Misskey client reports through its `telemetry` option: one per client, absent without the option. */
@@ -71,6 +73,27 @@ export class MisskeyClientTelemetry {
     };
     // Its users (the gap-filler, the channel link) call only next and error.
     return downstream as unknown as Subscriber<unknown>;
+  }
+
+  /** The session's hooks of skipped frames and dropped outbound messages, for the optional reports implemented. */
+  sessionHooks(): Pick<SessionSettings, 'onFrameSkipped' | 'onOutboundDropped'> {
+    const { telemetry } = this;
+    return {
+      ...(telemetry.frameSkipped ? { onFrameSkipped: (reason: FrameSkipReason) => telemetry.frameSkipped?.('misskey', reason) } : {}),
+      ...(telemetry.outboundDropped ? { onOutboundDropped: () => telemetry.outboundDropped?.('misskey') } : {}),
+    };
+  }
+
+  /** The governor's queue-depth hook, when reported. */
+  governorHooks(): Pick<RateGovernorOptions, 'onQueueChanged'> {
+    const { telemetry } = this;
+    return telemetry.rateLimitQueueChanged ? { onQueueChanged: (change) => telemetry.rateLimitQueueChanged?.('misskey', change) } : {};
+  }
+
+  /** The HTTP API's retry hook, when reported. */
+  httpHooks(): Pick<HttpApiOptions, 'onRetried'> {
+    const { telemetry } = this;
+    return telemetry.callRetried ? { onRetried: (endpoint, rateLimited) => telemetry.callRetried?.('misskey', endpoint, rateLimited ? 'rate_limited' : 'error') } : {};
   }
 
   /** A call that started after waiting for the client's governor. */

@@ -225,6 +225,7 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
   const legacy = options.protocol === 'legacy';
   const apiTransport = options.apiTransport ?? 'http';
   if (apiTransport === 'stream' && !legacy) throw new InvalidArgumentError("apiTransport 'stream' needs protocol 'legacy': current servers ignore stream API requests");
+  const observed = options.telemetry && new MisskeyClientTelemetry(options.telemetry);
   const session = new MisskeySession({
     url: streamingUrl(origin, token),
     secrets: [token, token === undefined ? undefined : encodeURIComponent(token)],
@@ -238,12 +239,12 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
     maxQueuedMessages: options.maxQueuedMessages ?? 1000,
     streamApiTimeout: options.streamApiTimeout ?? 30_000,
     scheduler,
+    ...observed?.sessionHooks(),
   });
-  const observed = options.telemetry && new MisskeyClientTelemetry(options.telemetry);
   if (observed) session.state$.subscribe(observed.reportState);
   const rateLimits = options.http?.rateLimits ?? {};
   const onWaited = observed && ((endpoint: string, waitedMs: number) => observed.waited(endpoint, waitedMs));
-  const governor = new RateGovernor({ rules: (endpoint) => rateLimits[endpoint] ?? [], maxQueued: options.http?.maxQueued, scheduler, ...(onWaited ? { onWaited } : {}) });
+  const governor = new RateGovernor({ rules: (endpoint) => rateLimits[endpoint] ?? [], maxQueued: options.http?.maxQueued, scheduler, ...(onWaited ? { onWaited } : {}), ...observed?.governorHooks() });
   const untimedHttp = httpApi({
     origin: origin.href,
     token,
@@ -253,6 +254,7 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
     timeout: options.http?.timeout ?? 30_000,
     governor,
     scheduler,
+    ...observed?.httpHooks(),
   });
   const http = observed ? observed.timedHttp(untimedHttp) : untimedHttp;
   const gapFillBudget = gapFillBudgetOf(options.gapFill);

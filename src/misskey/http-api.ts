@@ -22,6 +22,8 @@ export interface HttpApiOptions {
   /** Every attempt starts through it, keyed by endpoint; a 429 holds the endpoint in it. */
   governor: RateGovernor;
   scheduler: SchedulerLike | undefined;
+  /** Told of each failed attempt of `endpoint` about to be tried again, and whether it was a 429. */
+  onRetried?: (endpoint: string, rateLimited: boolean) => void;
 }
 
 /** Reports an upload's progress: bytes handed to the network so far, of `total`. */
@@ -115,8 +117,9 @@ export function httpApi(options: HttpApiOptions): HttpCall {
         if (subscriber.closed) return;
         const wait = upload?.replayable === false ? undefined : retryWait(error, ++attempt, retry);
         if (error instanceof RateLimitError) hold(endpoint, error, wait);
-        if (wait === undefined) subscriber.error(error);
-        else if (error instanceof RateLimitError) send(); // the governor waits out the hold
+        if (wait === undefined) return subscriber.error(error);
+        options.onRetried?.(endpoint, error instanceof RateLimitError);
+        if (error instanceof RateLimitError) send(); // the governor waits out the hold
         else pause = scheduler.schedule(send, wait);
       };
       const answered = (answer: HttpAnswer): void => {

@@ -1,5 +1,6 @@
 import { BehaviorSubject, defer, filter, interval, type Observable, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ConnectionState } from '../core/connection-state.js';
+import type { FrameSkipReason } from '../telemetry/telemetry.js';
 import { ChannelRejectedError } from '../core/errors.js';
 import { retryBackoff, type RetryBackoffOptions } from '../core/retry-backoff.js';
 import { watchdog } from '../core/watchdog.js';
@@ -37,6 +38,10 @@ export interface SessionSettings {
   maxQueuedMessages: number;
   streamApiTimeout: number;
   scheduler: SchedulerLike | undefined;
+  /** Told of each frame skipped, and why. @default none */
+  onFrameSkipped?: (reason: FrameSkipReason) => void;
+  /** Told of each outbound message dropped from a full queue. @default none */
+  onOutboundDropped?: () => void;
 }
 
 const broadcastTypes = new Set(['emojiAdded', 'emojiUpdated', 'emojiDeleted', 'announcementCreated']);
@@ -86,9 +91,7 @@ export class MisskeySession {
     this.streamApi = new StreamApi(this.port, {
       timeout: settings.streamApiTimeout,
       maxQueued: settings.maxQueuedMessages,
-      onDropped: () => {
-        this.stats.droppedOutbound += 1;
-      },
+      onDropped: () => this.droppedOutbound(),
       scheduler: settings.scheduler,
     });
   }
@@ -195,23 +198,31 @@ export class MisskeySession {
   private receive(data: string | Buffer, isBinary: boolean): void {
     this.framesSeen += 1;
     const frame = isBinary ? undefined : parseFrame(data);
-    if (frame === undefined || typeof (frame as MisskeyFrame).type !== 'string') {
-      this.stats.malformedFrames += 1;
-      return;
-    }
+    if (frame === undefined || typeof (frame as MisskeyFrame).type !== 'string') return this.skipped('malformed');
     const { type, body } = frame as MisskeyFrame;
     if (type === 'channel') {
       const routed = routedBody(body);
       if (routed) this.channels.get(routed.id)?.deliver(routed);
-      else this.stats.malformedFrames += 1;
+      else this.skipped('malformed');
     } else if (type === 'noteUpdated') {
-      if (!this.notes.dispatch(body)) this.stats.malformedFrames += 1;
+      if (!this.notes.dispatch(body)) this.skipped('malformed');
     } else if (type === 'connected') this.connected(body);
     else if (broadcastTypes.has(type)) this.broadcast(type, body);
     else if (this.settings.legacy && type === 'note-updated') {
-      if (!this.notes.dispatchLegacy(body)) this.stats.malformedFrames += 1;
+      if (!this.notes.dispatchLegacy(body)) this.skipped('malformed');
     } else if (this.settings.legacy && type.startsWith('api-res:')) this.streamApi.answer(type.slice(8), body);
+    else this.skipped('unknown');
+  }
+
+  private skipped(reason: FrameSkipReason): void {
+    if (reason === 'malformed') this.stats.malformedFrames += 1;
     else this.stats.unknownFrames += 1;
+    this.settings.onFrameSkipped?.(reason);
+  }
+
+  private droppedOutbound(): void {
+    this.stats.droppedOutbound += 1;
+    this.settings.onOutboundDropped?.();
   }
 
   private connected(body: unknown): void {
@@ -269,7 +280,7 @@ export class MisskeySession {
     link.held.push({ type, body: body ?? null });
     if (link.held.length > this.settings.maxQueuedMessages) {
       link.held.shift();
-      this.stats.droppedOutbound += 1;
+      this.droppedOutbound();
     }
   }
 

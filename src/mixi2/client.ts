@@ -14,7 +14,7 @@ import { lentClient } from './lent-client.js';
 import type { Mixi2Media } from './media-input.js';
 import type { CreatePostRequest, CreatePostResponse, SendChatMessageRequest, SendChatMessageResponse } from './protocol.js';
 import type { DeepPartial } from './deep-partial.js';
-import { rpcGovernance, type Mixi2RateLimitOptions } from './rpc-governor.js';
+import { rpcGovernance, type Mixi2RateLimitOptions, type RpcGovernanceHooks } from './rpc-governor.js';
 import { postWithMedia, sendChatMessageWithMedia } from './send-with-media.js';
 import { uploadMedia, type Mixi2UploadEvent, type Mixi2UploadOptions } from './upload-media.js';
 import { connectionReporter } from '../telemetry/connection-reporter.js';
@@ -143,7 +143,7 @@ export function mixi2Client(options: Mixi2ClientOptions): Mixi2Client {
   const state = new BehaviorSubject<ConnectionState>('closed');
   const gaps = new Subject<Mixi2Gap>();
   const { telemetry } = options;
-  const governance = rpcGovernance(options.rateLimits, telemetry && ((method, waitedMs) => telemetry.rateLimitWaited('mixi2', method, waitedMs)));
+  const governance = rpcGovernance(options.rateLimits, telemetry ? governanceHooksOf(telemetry) : {});
   const api = createApi({ auth, authKey, timeout: apiTimeout, governance, telemetry, ...lentClient(apiAddress, channelCredentials, channelOptions, apiLinger) });
   const upload = (media: Mixi2Media, uploadOptions?: Mixi2UploadOptions): Observable<Mixi2UploadEvent> =>
     timedCall(telemetry, { source: 'mixi2', operation: 'uploadMedia', kind: 'upload' }, uploadMedia({ api, auth }, media, uploadOptions));
@@ -184,5 +184,14 @@ export function mixi2Client(options: Mixi2ClientOptions): Mixi2Client {
     uploadMedia: upload,
     postWithMedia: (request, media, uploadOptions) => postWithMedia(api, upload, request, media, uploadOptions),
     sendChatMessageWithMedia: (request, media, uploadOptions) => sendChatMessageWithMedia(api, upload, request, media, uploadOptions),
+  };
+}
+
+/** The governance's waits, queue depth and RESOURCE_EXHAUSTED retries, reported to `telemetry`. */
+function governanceHooksOf(telemetry: Telemetry): RpcGovernanceHooks {
+  return {
+    onWaited: (method, waitedMs) => telemetry.rateLimitWaited('mixi2', method, waitedMs),
+    ...(telemetry.rateLimitQueueChanged ? { onQueueChanged: (change: number) => telemetry.rateLimitQueueChanged?.('mixi2', change) } : {}),
+    ...(telemetry.callRetried ? { onRateLimitRetried: (method: string) => telemetry.callRetried?.('mixi2', method, 'rate_limited') } : {}),
   };
 }

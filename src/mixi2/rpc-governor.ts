@@ -61,12 +61,23 @@ export interface RpcGovernance {
   observe(method: Mixi2ApiMethod, metadata: Metadata): void;
 }
 
+/** Who is told about the governance's waits, queue and retries (the client's telemetry). */
+export interface RpcGovernanceHooks {
+  /** A call of `method` started after waiting `waitedMs`. */
+  onWaited?: (method: string, waitedMs: number) => void;
+  /** Calls waiting went up (1) or down (-1). */
+  onQueueChanged?: (change: number) => void;
+  /** A call of `method` is retried after RESOURCE_EXHAUSTED. */
+  onRateLimitRetried?: (method: string) => void;
+}
+
 /**
  * Builds the governance of one client from its `rateLimits` option; `false` paces nothing (the governor
  * exists, empty, so `client.rateLimits.state()` still answers).
  */
-export function rpcGovernance(options: Mixi2RateLimitOptions | false | undefined, onWaited?: (method: string, waitedMs: number) => void): RpcGovernance {
+export function rpcGovernance(options: Mixi2RateLimitOptions | false | undefined, hooks: RpcGovernanceHooks = {}): RpcGovernance {
   if (options === false) return { governor: new RateGovernor(), govern: (_method, call) => call, observe: () => undefined };
+  const { onWaited, onQueueChanged, onRateLimitRetried } = hooks;
   const {
     rules = {},
     followServerBudget = true,
@@ -79,7 +90,7 @@ export function rpcGovernance(options: Mixi2RateLimitOptions | false | undefined
     throw new InvalidArgumentError(`mixi2Client: rateLimits.maxRateLimitRetries must be a non-negative integer, got ${String(maxRateLimitRetries)}`);
   }
   const table: Partial<Record<string, readonly RateRule[]>> = { ...mixi2RateLimitTables.mstMkt, ...rules };
-  const governor = new RateGovernor({ rules: (method) => table[method] ?? [], maxQueued, scheduler, ...(onWaited ? { onWaited } : {}) });
+  const governor = new RateGovernor({ rules: (method) => table[method] ?? [], maxQueued, scheduler, ...(onWaited ? { onWaited } : {}), ...(onQueueChanged ? { onQueueChanged } : {}) });
 
   const govern = <R>(method: Mixi2ApiMethod, call: Observable<R>): Observable<R> => {
     const paced = governor.schedule(method, call);
@@ -91,6 +102,7 @@ export function rpcGovernance(options: Mixi2RateLimitOptions | false | undefined
           if (!(error instanceof RateLimitError)) return throwError(() => error);
           // The answer's metadata already set the hold; without a stated wait, hold a moment so the retry waits.
           if (error.retryAfterMs === undefined) governor.holdUntil(method, scheduler.now() + DEFAULT_HOLD_MS);
+          onRateLimitRetried?.(method);
           return of(true);
         },
       }),

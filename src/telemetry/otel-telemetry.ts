@@ -45,6 +45,10 @@ interface Instruments {
   rateLimitWaits: Histogram;
   webhookDeliveries: Counter;
   httpServerDuration: Histogram;
+  rateLimitQueued: UpDownCounter;
+  retries: Counter;
+  framesSkipped: Counter;
+  outboundDropped: Counter;
 }
 
 function instruments(meter: Meter): Instruments {
@@ -61,6 +65,10 @@ function instruments(meter: Meter): Instruments {
     rateLimitWaits: seconds('streamrx.rate_limit.wait.duration', "Time calls waited for the client's rate governor"),
     webhookDeliveries: meter.createCounter('streamrx.webhook.deliveries', { unit: '{delivery}', description: 'mixi2 webhook deliveries by outcome' }),
     httpServerDuration: seconds('http.server.request.duration', 'Duration of mixi2 webhook deliveries until answered'),
+    rateLimitQueued: meter.createUpDownCounter('streamrx.rate_limit.queued', { unit: '{call}', description: "Calls waiting for the client's rate governor" }),
+    retries: meter.createCounter('streamrx.retries', { unit: '{retry}', description: 'Failed call attempts tried again, by reason' }),
+    framesSkipped: meter.createCounter('streamrx.frames.skipped', { unit: '{frame}', description: 'Frames skipped by reason (malformed, unknown)' }),
+    outboundDropped: meter.createCounter('streamrx.outbound.dropped', { unit: '{message}', description: 'Outbound messages dropped from a full queue while disconnected' }),
   };
 }
 
@@ -133,6 +141,11 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): Telemetry {
       meters.httpServerDuration.record(report.durationMs / 1000, attributes);
       span('POST', SpanKind.SERVER, { ...attributes, 'streamrx.webhook.events': report.events }, report.startTime, report.durationMs, report.status >= 500);
     },
+    rateLimitQueueChanged: (source, change) => meters.rateLimitQueued.add(change, sourceAttributes[source]),
+    callRetried: (source, operation, reason) =>
+      meters.retries.add(1, { 'streamrx.source': source, 'streamrx.operation': operation, 'streamrx.retry.reason': reason }),
+    frameSkipped: (source, reason) => meters.framesSkipped.add(1, { 'streamrx.source': source, 'streamrx.frame.skip_reason': reason }),
+    outboundDropped: (source) => meters.outboundDropped.add(1, sourceAttributes[source]),
   };
 }
 

@@ -22,6 +22,28 @@ export type TelemetrySource = 'mixi2' | 'misskey' | 'momento';
 export type CallOutcome = 'ok' | 'error' | 'rate_limited' | 'timeout' | 'cancelled';
 
 /**
+ * Why a call is tried again: `'rate_limited'` (a 429 or `RESOURCE_EXHAUSTED`, retried after its hold) or
+ * `'error'` (a retryable failure: a 5xx, a network error).
+ *
+ * @example
+ * ```ts
+ * const reason: RetryReason = 'rate_limited';
+ * ```
+ */
+export type RetryReason = 'rate_limited' | 'error';
+
+/**
+ * Why a Misskey frame was skipped: `'malformed'` (not a JSON object with a string `type`, or a body that
+ * cannot be routed) or `'unknown'` (a `type` the client does not handle).
+ *
+ * @example
+ * ```ts
+ * const reason: FrameSkipReason = 'unknown';
+ * ```
+ */
+export type FrameSkipReason = 'malformed' | 'unknown';
+
+/**
  * One finished API call, upload or publish, as the caller saw it: from subscription to its answer, the
  * client's rate-limit waits and retries included.
  *
@@ -111,7 +133,8 @@ export interface WebhookDeliveryReport {
  * `mixi2Client`, `misskey`, `mixi2Webhook`, `topicEvents` or `publishTo`. `otelTelemetry()` from
  * `streamrx/telemetry` turns the reports into OpenTelemetry metrics and spans; a status line can implement
  * it directly. Without the option nothing is reported and nothing is allocated per event. Methods are
- * called synchronously on the hot path: keep them cheap and never throw.
+ * called synchronously on the hot path: keep them cheap and never throw. The optional methods (queue
+ * depth, retries, skipped frames, dropped messages) are called only when implemented.
  *
  * @example
  * ```ts
@@ -145,4 +168,12 @@ export interface Telemetry {
   rateLimitWaited(source: TelemetrySource, operation: string, waitedMs: number): void;
   /** The mixi2 webhook answered a delivery. */
   webhookDelivery(report: WebhookDeliveryReport): void;
+  /** Calls waiting for the client's rate governor went up (`change` 1) or down (`change` -1). */
+  rateLimitQueueChanged?(source: TelemetrySource, change: number): void;
+  /** A failed attempt of a Misskey endpoint or mixi2 RPC `operation` is tried again, for `reason`. */
+  callRetried?(source: TelemetrySource, operation: string, reason: RetryReason): void;
+  /** A frame off the Misskey socket was skipped, for `reason`. */
+  frameSkipped?(source: TelemetrySource, reason: FrameSkipReason): void;
+  /** An outbound Misskey message held while disconnected was dropped: its queue was full. */
+  outboundDropped?(source: TelemetrySource): void;
 }
