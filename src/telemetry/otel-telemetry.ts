@@ -1,9 +1,11 @@
 import {
+  context,
   metrics,
   SpanKind,
   SpanStatusCode,
   trace,
   type Attributes,
+  type Context,
   type Counter,
   type Histogram,
   type Meter,
@@ -103,8 +105,8 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): Telemetry {
   };
   const stateAttributes = (source: TelemetrySource, state: ConnectionState): Attributes => ({ 'streamrx.source': source, 'streamrx.connection.state': state });
 
-  const span = (name: string, kind: SpanKind, attributes: Attributes, startTime: number, durationMs: number, failed: boolean): void => {
-    const started = tracer.startSpan(name, { kind, attributes, startTime });
+  const span = (name: string, kind: SpanKind, attributes: Attributes, startTime: number, durationMs: number, failed: boolean, parent?: Context): void => {
+    const started = tracer.startSpan(name, { kind, attributes, startTime }, parent);
     if (failed) started.setStatus({ code: SpanStatusCode.ERROR });
     started.end(startTime + durationMs);
   };
@@ -131,7 +133,7 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): Telemetry {
       const { histogram, attributes, name, kind } = callShape(meters, report);
       // An upload's calls are recorded one by one; the upload as a whole is only a span.
       if (report.kind === 'call') histogram.record(report.durationMs / 1000, attributes);
-      span(name, kind, attributes, report.startTime, report.durationMs, report.outcome !== 'ok');
+      span(name, kind, attributes, report.startTime, report.durationMs, report.outcome !== 'ok', report.startContext as Context | undefined);
     },
     rateLimitWaited: (source, operation, waitedMs) =>
       meters.rateLimitWaits.record(waitedMs / 1000, { 'streamrx.source': source, 'streamrx.operation': operation }),
@@ -146,6 +148,8 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): Telemetry {
       meters.retries.add(1, { 'streamrx.source': source, 'streamrx.operation': operation, 'streamrx.retry.reason': reason }),
     frameSkipped: (source, reason) => meters.framesSkipped.add(1, { 'streamrx.source': source, 'streamrx.frame.skip_reason': reason }),
     outboundDropped: (source) => meters.outboundDropped.add(1, sourceAttributes[source]),
+    // The span of a call is made when it ends, as a child of the span active when it was subscribed.
+    callStarted: () => context.active(),
   };
 }
 

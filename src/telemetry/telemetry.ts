@@ -69,6 +69,8 @@ export interface CallReport {
   readonly errorType?: string;
   /** The Momento topic of a publish. @default absent */
   readonly destination?: string;
+  /** What {@link Telemetry.callStarted} returned when the call was subscribed. @default absent without `callStarted` */
+  readonly startContext?: unknown;
 }
 
 /**
@@ -176,4 +178,10 @@ export interface Telemetry {
   frameSkipped?(source: TelemetrySource, reason: FrameSkipReason): void;
   /** An outbound Misskey message held while disconnected was dropped: its queue was full. */
   outboundDropped?(source: TelemetrySource): void;
+  /**
+   * An API call, upload or publish of `operation` is subscribed: the value returned (e.g. the tracing
+   * context active now, so that the call's span becomes a child of the span handling the event that caused
+   * it) comes back as its {@link CallReport.startContext}.
+   */
+  callStarted?(source: TelemetrySource, operation: string): unknown;
 }

@@ -19,13 +19,15 @@ export function timedCall<T>(telemetry: Telemetry | undefined, target: TimedCall
   return new Observable<T>((subscriber) => {
     const startTime = Date.now();
     const started = performance.now();
+    const startContext = telemetry.callStarted?.(target.source, target.operation);
     let reported = false;
     let answered = false;
     const report = (outcome: CallOutcome, error?: unknown): void => {
       if (reported) return;
       reported = true;
       const errorType = error === undefined ? undefined : errorTypeOf(error);
-      telemetry.callFinished({ ...target, outcome, startTime, durationMs: performance.now() - started, ...(errorType ? { errorType } : {}) });
+      const durationMs = performance.now() - started;
+      telemetry.callFinished({ ...target, outcome, startTime, durationMs, ...(errorType ? { errorType } : {}), ...(startContext === undefined ? {} : { startContext }) });
     };
     const subscription = call.subscribe({
       next: (value) => {
