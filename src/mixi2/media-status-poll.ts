@@ -1,5 +1,6 @@
 import { defer, map, Observable, switchMap, throwError, timer, type SchedulerLike } from 'rxjs';
 import { RequestTimeoutError } from '../core/errors.js';
+import { backoffDelay } from '../core/retry-backoff.js';
 import type { Mixi2Api } from './api.js';
 import { Mixi2MediaFailedError } from './media-errors.js';
 import { GetPostMediaStatusResponse_Status as MediaStatus } from './protocol.js';
@@ -32,7 +33,7 @@ export interface Mixi2MediaPolling {
 export function pollMediaStatus(api: Mixi2Api, mediaId: string, polling: Mixi2MediaPolling, scheduler: SchedulerLike): Observable<MediaStatus> {
   const { initialDelay = 500, multiplier = 1.5, maxDelay = 5000, timeout: limit = 300_000 } = polling;
   const poll = (attempt: number, started: number): Observable<MediaStatus> =>
-    afterWait(Math.min(initialDelay * multiplier ** attempt, maxDelay), scheduler, defer(() => api.getPostMediaStatus({ mediaId }))).pipe(
+    afterWait(backoffDelay(attempt, { initialDelay, multiplier, maxDelay }), scheduler, defer(() => api.getPostMediaStatus({ mediaId }))).pipe(
       map(({ status }) => status),
       switchMap((status) => {
         if (status === MediaStatus.STATUS_FAILED) return throwError(() => new Mixi2MediaFailedError(mediaId));
@@ -46,7 +47,7 @@ export function pollMediaStatus(api: Mixi2Api, mediaId: string, polling: Mixi2Me
         });
       }),
     );
-  return defer(() => poll(0, scheduler.now()));
+  return defer(() => poll(1, scheduler.now()));
 }
 
 /** `call` after `wait` ms; at once (no timer) when `wait` is 0. */
