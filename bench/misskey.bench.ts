@@ -29,6 +29,7 @@ import { fileCursorStore } from '../src/index.js';
 import { misskey, type MisskeyClient, type NoteUpdate } from '../src/misskey/index.js';
 import { aidxGenerator, startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions, type MisskeyEmulatorStats, type PreparedFlood } from '../src/testing/misskey/index.js';
 import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
+import { runInFlight } from './in-flight.js';
 import { median, type Comparison } from './harness.js';
 
 const CHANNEL_MESSAGES = 20_000;
@@ -376,17 +377,6 @@ const perCall = (label: string, perCpuSecondRate: number): string => `${label} $
 
 // ---- (4): request/response ----------------------------------------------------------------------------
 
-async function inFlight(total: number, concurrency: number, call: () => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < total) {
-      next += 1;
-      await call();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
-
 function requestComparisons(): Comparison[] {
   const emulator = new RemoteEmulator();
   const pending = new Map<string, (body: unknown) => void>();
@@ -437,7 +427,7 @@ function requestComparisons(): Comparison[] {
       req.end(body);
     });
   const ourHttp = (): Promise<number> =>
-    perCpuSecond('ours-http', HTTP_ROUND_TRIPS, () => inFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, () => firstValueFrom(client.api('meta', undefined, { transport: 'http' }))));
+    perCpuSecond('ours-http', HTTP_ROUND_TRIPS, () => runInFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, () => firstValueFrom(client.api('meta', undefined, { transport: 'http' }))));
   const undiciRequest = async (): Promise<unknown> => {
     pool ??= new Pool(emulator.origin, { connections: IN_FLIGHT });
     const body = JSON.stringify({ i: 'alice-token' });
@@ -450,9 +440,9 @@ function requestComparisons(): Comparison[] {
       unit: 'req/cpu-s',
       goal: '>= 0.8',
       ...lifecycle,
-      baseline: () => perCpuSecond('raw-rr', ROUND_TRIPS, () => inFlight(ROUND_TRIPS, IN_FLIGHT, rawRequest)),
+      baseline: () => perCpuSecond('raw-rr', ROUND_TRIPS, () => runInFlight(ROUND_TRIPS, IN_FLIGHT, rawRequest)),
       // The same 64 promise workers as the baseline, each awaiting one api() call at a time.
-      subject: () => perCpuSecond('ours-rr', ROUND_TRIPS, () => inFlight(ROUND_TRIPS, IN_FLIGHT, () => firstValueFrom(client.api('meta')))),
+      subject: () => perCpuSecond('ours-rr', ROUND_TRIPS, () => runInFlight(ROUND_TRIPS, IN_FLIGHT, () => firstValueFrom(client.api('meta')))),
       note: wallNote('raw-rr', 'ours-rr'),
     },
     {
@@ -460,7 +450,7 @@ function requestComparisons(): Comparison[] {
       unit: 'req/cpu-s',
       goal: '>= 0.95',
       ...lifecycle,
-      baseline: () => perCpuSecond('raw-http', HTTP_ROUND_TRIPS, () => inFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, httpRequest)),
+      baseline: () => perCpuSecond('raw-http', HTTP_ROUND_TRIPS, () => runInFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, httpRequest)),
       subject: ourHttp,
       note: (baseline, subject) => `${perCall('bare node:http', baseline)}, ${perCall('streamrx api()', subject)}; ${wallNote('raw-http', 'ours-http')()}`,
     },
@@ -469,7 +459,7 @@ function requestComparisons(): Comparison[] {
       unit: 'req/cpu-s',
       goal: '>= 4',
       ...lifecycle,
-      baseline: () => perCpuSecond('js-http', HTTP_ROUND_TRIPS, () => inFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, () => jsApi.request('meta', {}))),
+      baseline: () => perCpuSecond('js-http', HTTP_ROUND_TRIPS, () => runInFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, () => jsApi.request('meta', {}))),
       subject: ourHttp,
       note: (baseline, subject) => `${perCall('misskey-js APIClient', baseline)}, ${perCall('streamrx api()', subject)}`,
     },
@@ -477,8 +467,8 @@ function requestComparisons(): Comparison[] {
       name: 'misskey HTTP limit: undici Pool.request vs bare node:http keep-alive (64 in flight; reported, neither is streamrx)',
       unit: 'req/cpu-s',
       ...lifecycle,
-      baseline: () => perCpuSecond('raw-http', HTTP_ROUND_TRIPS, () => inFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, httpRequest)),
-      subject: () => perCpuSecond('undici-http', HTTP_ROUND_TRIPS, () => inFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, undiciRequest)),
+      baseline: () => perCpuSecond('raw-http', HTTP_ROUND_TRIPS, () => runInFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, httpRequest)),
+      subject: () => perCpuSecond('undici-http', HTTP_ROUND_TRIPS, () => runInFlight(HTTP_ROUND_TRIPS, IN_FLIGHT, undiciRequest)),
       note: (baseline, subject) => `${perCall('bare node:http', baseline)}, ${perCall('undici Pool', subject)}`,
     },
   ];

@@ -18,6 +18,7 @@ import { ApplicationServiceClient as ApiClient, CreatePostRequest, GetUsersReque
 import { buildMixi2User, buildPostCreatedEvent, encodeEventResponse, startMixi2Emulator } from '../src/testing/mixi2/index.js';
 import { WebhookSender } from '../src/testing/mixi2/webhook-sender.js';
 import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
+import { runInFlight } from './in-flight.js';
 import type { Comparison } from './harness.js';
 import { uploadComparison } from './mixi2-upload.js';
 
@@ -183,14 +184,7 @@ let unaryAuth: Mixi2Auth;
 /** Runs `total` calls, `concurrency` at a time, and returns calls per CPU-second of this process. */
 async function callsPerCpuSecond(total: number, concurrency: number, call: () => Promise<unknown>): Promise<number> {
   const cpuBefore = process.cpuUsage();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < total) {
-      next += 1;
-      await call();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await runInFlight(total, concurrency, call);
   const cpu = process.cpuUsage(cpuBefore);
   return total / ((cpu.user + cpu.system) / 1e6);
 }
