@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, type Observable, ReplaySubject, type Subscription } from 'rxjs';
+import { filter, firstValueFrom, type Observable, ReplaySubject, Subject, type Subscription } from 'rxjs';
 import { misskey, type MisskeyClient, type MisskeyOptions } from '../../src/misskey/index.js';
 import { startMisskeyEmulator, type MisskeyEmulator, type MisskeyEmulatorOptions } from '../../src/testing/misskey/index.js';
 
@@ -94,6 +94,27 @@ export async function duringOutage<T>(emulator: MisskeyEmulator, client: Misskey
   const result = during();
   emulator.refuseUpgrades(null);
   return result;
+}
+
+/**
+ * A client holding at most two outbound messages, subscribed to `serverStats` with a `send$`; five
+ * `requestLog` messages (r0..r4) are sent during an outage, so the three oldest are dropped. Resolves once
+ * the client is back and the two held requests have been answered.
+ */
+export async function overflowOutboundDuringOutage(
+  rig: Rig,
+  options: Partial<MisskeyOptions> = {},
+): Promise<{ emulator: MisskeyEmulator; client: MisskeyClient }> {
+  const emulator = await rig.emulator();
+  const client = rig.client(emulator, { ...options, maxQueuedMessages: 2 });
+  const requests = new Subject<{ type: 'requestLog'; body: { id: string; length: number } }>();
+  const stats = rig.record(client.channel('serverStats', undefined, { send$: requests }));
+  await until(() => emulator.stats().channels === 1, 'connected');
+  await duringOutage(emulator, client, () => {
+    for (let i = 0; i < 5; i++) requests.next({ type: 'requestLog', body: { id: `r${i}`, length: 1 } });
+  });
+  await stats.count(2);
+  return { emulator, client };
 }
 
 /** Resolves when `state$` reaches `state`. */

@@ -2,7 +2,7 @@ import { firstValueFrom, Subject, toArray, take } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, InvalidArgumentError, PermissionError } from '../../src/core/errors.js';
 import { misskey, type GapFill } from '../../src/misskey/index.js';
-import { duringOutage, reach, Rig, until } from './helpers.js';
+import { duringOutage, overflowOutboundDuringOutage, reach, Rig, until } from './helpers.js';
 
 const rig = new Rig();
 afterEach(() => rig.dispose());
@@ -189,15 +189,7 @@ describe('outbound messages while disconnected', () => {
   });
 
   it('bounds the held messages: past the limit the oldest are dropped and counted', async () => {
-    const emulator = await rig.emulator();
-    const client = rig.client(emulator, { maxQueuedMessages: 2 });
-    const requests = new Subject<{ type: 'requestLog'; body: { id: string; length: number } }>();
-    const stats = rig.record(client.channel('serverStats', undefined, { send$: requests }));
-    await until(() => emulator.stats().channels === 1, 'connected');
-    await duringOutage(emulator, client, () => {
-      for (let i = 0; i < 5; i++) requests.next({ type: 'requestLog', body: { id: `r${i}`, length: 1 } });
-    });
-    await stats.count(2);
+    const { emulator, client } = await overflowOutboundDuringOutage(rig);
     expect(emulator.receivedOfType('ch').map((f) => (f.body as { body: { id: string } }).body.id)).toEqual(['r3', 'r4']);
     expect(client.stats().droppedOutbound).toBe(3);
   });

@@ -1,9 +1,9 @@
 // The optional reports of Telemetry through otelTelemetry: rate-governor queue depth, retries, skipped Misskey
 // frames and dropped outbound messages; and a Telemetry without them keeps working.
-import { firstValueFrom, Subject } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Telemetry } from '../../src/index.js';
-import { duringOutage, Rig, until } from '../misskey/helpers.js';
+import { overflowOutboundDuringOutage, Rig, until } from '../misskey/helpers.js';
 import { startWorld, type World } from '../mixi2/harness.js';
 import { otelHarness } from './otel-harness.js';
 
@@ -33,15 +33,7 @@ describe('optional telemetry reports', () => {
 
   it('counts outbound Misskey messages dropped from the full queue during an outage', async () => {
     const otel = otelHarness();
-    const emulator = await rig.emulator();
-    const client = rig.client(emulator, { telemetry: otel.telemetry, maxQueuedMessages: 2 });
-    const requests = new Subject<{ type: 'requestLog'; body: { id: string; length: number } }>();
-    const stats = rig.record(client.channel('serverStats', undefined, { send$: requests }));
-    await until(() => emulator.stats().channels === 1, 'connected');
-    await duringOutage(emulator, client, () => {
-      for (let i = 0; i < 5; i++) requests.next({ type: 'requestLog', body: { id: `r${i}`, length: 1 } });
-    });
-    await stats.count(2);
+    await overflowOutboundDuringOutage(rig, { telemetry: otel.telemetry });
     expect(await otel.value('streamrx.outbound.dropped', misskey)).toBe(3);
   });
 
