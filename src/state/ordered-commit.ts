@@ -71,8 +71,7 @@ export function orderedCommit<T, R>(handler: (event: T, index: number) => Observ
 type Settings<T> = Required<Omit<OrderedCommitOptions<T>, 'onCommit'>> & Pick<OrderedCommitOptions<T>, 'onCommit'>;
 
 function settingsOf<T>(options: OrderedCommitOptions<T>): Settings<T> {
-  const { store, key, position, concurrency = 16, commitEvery = 100, commitInterval = 1000, onCommit, scheduler = asyncScheduler } = options ?? ({} as OrderedCommitOptions<T>);
-  const { maxUncommitted = 20 * commitEvery } = options ?? {};
+  const { store, key, position, concurrency = 16, commitEvery = 100, commitInterval = 1000, maxUncommitted = 20 * commitEvery, onCommit, scheduler = asyncScheduler } = options ?? ({} as OrderedCommitOptions<T>);
   if (!store || typeof store.write !== 'function') throw new InvalidArgumentError('orderedCommit: options.store is required');
   checkCursorKey(key);
   if (typeof position !== 'function') throw new InvalidArgumentError('orderedCommit: options.position is required');
