@@ -54,6 +54,18 @@ class StreamLog {
   stop(): void {
     this.subscription?.unsubscribe();
   }
+
+  /** A rig's markers and errors from this log, and its `close`: unsubscribe, then `stopEmulator`. */
+  rigParts(stopEmulator: () => Promise<void>): Pick<ControlRig, 'received' | 'errors' | 'close'> {
+    return {
+      received: this.received,
+      errors: this.errors,
+      close: async () => {
+        this.stop();
+        await stopEmulator();
+      },
+    };
+  }
 }
 
 export async function mixi2Rig(): Promise<ControlRig> {
@@ -79,12 +91,7 @@ export async function mixi2Rig(): Promise<ControlRig> {
       ),
     streamReady: () => emulator.stats().openStreams === 1,
     send: (marker) => void emulator.push(buildPostCreatedEvent({ text: marker })),
-    received: log.received,
-    errors: log.errors,
-    close: async () => {
-      log.stop();
-      await emulator.close();
-    },
+    ...log.rigParts(() => emulator.close()),
   };
 }
 
@@ -106,12 +113,7 @@ export async function misskeyRig(): Promise<ControlRig> {
     openStream: () => log.follow((next, error) => client.channel('localTimeline').subscribe({ next: (m) => next(m.body.text ?? ''), error })),
     streamReady: () => emulator.stats().channels === 1,
     send: (marker) => void emulator.createNote('alice', { text: marker }),
-    received: log.received,
-    errors: log.errors,
-    close: async () => {
-      log.stop();
-      await emulator.close();
-    },
+    ...log.rigParts(() => emulator.close()),
   };
 }
 
@@ -128,12 +130,9 @@ export async function momentoRig(): Promise<ControlRig> {
       log.follow((next, error) => topicItems(client, 'cache', 'topic', { retry: quickReconnect }).subscribe({ next: (item) => next(String(item.value)), error })),
     streamReady: () => emulator.stats().openStreams === 1,
     send: (marker) => void emulator.publish('cache', 'topic', marker),
-    received: log.received,
-    errors: log.errors,
-    close: async () => {
-      log.stop();
+    ...log.rigParts(async () => {
       await emulator.waitFor(() => emulator.stats().openStreams === 0, 'the subscription to be cancelled');
       await emulator.close();
-    },
+    }),
   };
 }
