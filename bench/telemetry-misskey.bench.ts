@@ -14,7 +14,7 @@ import { otelTelemetry } from '../src/telemetry/index.js';
 import { startMisskeyEmulator, type MisskeyEmulator, type PreparedFlood } from '../src/testing/misskey/index.js';
 import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
 import type { Comparison } from './harness.js';
-import { HeldMetricReader } from './held-metric-reader.js';
+import { InProcessReader } from '../recipes/source-metrics.js';
 
 const MESSAGES = 20_000;
 /** Nearly all the time goes to ws and JSON.parse, so the ratios sit near 1 and need many short pairs. */
@@ -64,7 +64,7 @@ async function setup(): Promise<void> {
   const origin = await child.call<string>({ cmd: 'start' });
   const telemetryOf: Record<Variant, Telemetry | undefined> = {
     plain: undefined,
-    meter: otelTelemetry({ meterProvider: new MeterProvider({ readers: [new HeldMetricReader()] }), tracerProvider: new BasicTracerProvider() }),
+    meter: otelTelemetry({ meterProvider: new MeterProvider({ readers: [new InProcessReader()] }), tracerProvider: new BasicTracerProvider() }),
     noop: otelTelemetry(),
   };
   for (const [variant, username] of Object.entries(variants) as Array<[Variant, string]>) {

@@ -15,7 +15,7 @@ import { otelTelemetry } from '../src/telemetry/index.js';
 import { buildPostCreatedEvent, encodeEventResponse, startMixi2Emulator } from '../src/testing/mixi2/index.js';
 import { BenchChild, isBenchChild, serveBenchChild } from './child-process.js';
 import type { Comparison } from './harness.js';
-import { HeldMetricReader } from './held-metric-reader.js';
+import { InProcessReader } from '../recipes/source-metrics.js';
 
 const EVENTS = 100_000;
 const EVENTS_PER_MESSAGE = 10;
@@ -87,7 +87,7 @@ const withMeterProvider: Comparison = {
   },
   baseline: () => eventsPerSecond(undefined),
   subject: () =>
-    eventsPerSecond(otelTelemetry({ meterProvider: new MeterProvider({ readers: [new HeldMetricReader()] }), tracerProvider: new BasicTracerProvider() })),
+    eventsPerSecond(otelTelemetry({ meterProvider: new MeterProvider({ readers: [new InProcessReader()] }), tracerProvider: new BasicTracerProvider() })),
   note: () => `${EVENTS.toLocaleString('en-US')} events per run, ${EVENTS_PER_MESSAGE} per stream message; an SDK MeterProvider with a reader attached`,
 };
 
