@@ -84,20 +84,18 @@ export class MisskeyClientTelemetry {
     };
   }
 
-  /** The governor's queue-depth hook, when reported. */
-  governorHooks(): Pick<RateGovernorOptions, 'onQueueChanged'> {
+  /** The governor's hooks: each wait a call sat out, and the queue depth when reported. */
+  governorHooks(): Pick<RateGovernorOptions, 'onWaited' | 'onQueueChanged'> {
     const { telemetry } = this;
-    return telemetry.rateLimitQueueChanged ? { onQueueChanged: (change) => telemetry.rateLimitQueueChanged?.('misskey', change) } : {};
+    return {
+      onWaited: (endpoint, waitedMs) => telemetry.rateLimitWaited('misskey', endpoint, waitedMs),
+      ...(telemetry.rateLimitQueueChanged ? { onQueueChanged: (change) => telemetry.rateLimitQueueChanged?.('misskey', change) } : {}),
+    };
   }
 
   /** The HTTP API's retry hook, when reported. */
   httpHooks(): Pick<HttpApiOptions, 'onRetried'> {
     const { telemetry } = this;
     return telemetry.callRetried ? { onRetried: (endpoint, rateLimited) => telemetry.callRetried?.('misskey', endpoint, rateLimited ? 'rate_limited' : 'error') } : {};
-  }
-
-  /** A call that started after waiting for the client's governor. */
-  waited(endpoint: string, waitedMs: number): void {
-    this.telemetry.rateLimitWaited('misskey', endpoint, waitedMs);
   }
 }

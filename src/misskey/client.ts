@@ -243,8 +243,7 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
   });
   if (observed) session.state$.subscribe(observed.reportState);
   const rateLimits = options.http?.rateLimits ?? {};
-  const onWaited = observed && ((endpoint: string, waitedMs: number) => observed.waited(endpoint, waitedMs));
-  const governor = new RateGovernor({ rules: (endpoint) => rateLimits[endpoint] ?? [], maxQueued: options.http?.maxQueued, scheduler, ...(onWaited ? { onWaited } : {}), ...observed?.governorHooks() });
+  const governor = new RateGovernor({ rules: (endpoint) => rateLimits[endpoint] ?? [], maxQueued: options.http?.maxQueued, scheduler, ...observed?.governorHooks() });
   const untimedHttp = httpApi({
     origin: origin.href,
     token,
