@@ -1,17 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, CursorStoreError } from '../../src/index.js';
 import { momentoCursorStore } from '../../src/momento/index.js';
-import { emulatorCacheClient, startMomentoEmulator, type MomentoEmulator } from '../../src/testing/index.js';
+import { emulatorCacheClient } from '../../src/testing/index.js';
+import { MomentoTestBed } from './harness.js';
 
 describe('momentoCursorStore on the emulator with the real CacheClient', () => {
-  let emulator: MomentoEmulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
+  const bed = new MomentoTestBed();
+  afterEach(() => bed.cleanup());
 
   it('writes, reads back from another client, and compares and sets', async () => {
-    emulator = await startMomentoEmulator();
+    const emulator = await bed.emulator();
     const cacheA = emulatorCacheClient(emulator);
     const cacheB = emulatorCacheClient(emulator);
     const a = momentoCursorStore(cacheA, 'cache');
@@ -29,7 +27,7 @@ describe('momentoCursorStore on the emulator with the real CacheClient', () => {
   });
 
   it('coalesces writes of one key: the newest position wins, fewer calls than writes', async () => {
-    emulator = await startMomentoEmulator();
+    const emulator = await bed.emulator();
     const cache = emulatorCacheClient(emulator);
     const store = momentoCursorStore(cache, 'cache');
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.write('k', i)));
@@ -39,7 +37,7 @@ describe('momentoCursorStore on the emulator with the real CacheClient', () => {
   });
 
   it('fails with a CursorStoreError caused by the typed error', async () => {
-    emulator = await startMomentoEmulator();
+    const emulator = await bed.emulator();
     const cache = emulatorCacheClient(emulator);
     emulator.rejectCredentials();
     const error = await momentoCursorStore(cache, 'cache').write('k', 1).catch((e: unknown) => e);
