@@ -2,10 +2,9 @@ import type { OperatorFunction, Subscriber } from 'rxjs';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Aggregator } from './aggregator.js';
 import type { EventTimeElement, Timestamped } from './event-time-element.js';
-import { checkWindowOptions } from './sliding-windows.js';
 import { TimerHeap } from './timer-heap.js';
 import { windowOperator, type WindowState } from './window-operator.js';
-import { windowResultElement, type WindowOptions, type WindowResult } from './window-options.js';
+import { checkWindowOptions, noKey, windowResultElement, type WindowOptions, type WindowResult } from './window-options.js';
 
 /**
  * Keyed session windows in event time: a key's values less than `gap` apart form one session
@@ -58,8 +57,6 @@ class Session<K, A> {
     public accumulator: A,
   ) {}
 }
-
-const noKey = (): undefined => undefined;
 
 /** The sessions of one subscription, per key in start order, with timers for firing and release. */
 class Sessions<T, K, A, R> implements WindowState<T> {

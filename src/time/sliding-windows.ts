@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import type { Aggregator } from './aggregator.js';
 import type { EventTimeElement, Timestamped } from './event-time-element.js';
 import { windowOperator, type WindowState } from './window-operator.js';
-import { windowResultElement, type WindowOptions, type WindowResult } from './window-options.js';
+import { checkWindowOptions, noKey, windowResultElement, type WindowOptions, type WindowResult } from './window-options.js';
 
 /**
  * Keyed sliding (hopping) windows in event time: windows of `size` start every `slide` (aligned to time
@@ -38,15 +38,6 @@ export function slidingWindows<T, K = undefined, A = unknown, R = unknown>(
   return windowOperator(options, (subscriber) => new FixedWindows<T, K, A, R>(size, slide, options, subscriber));
 }
 
-/** Validates what every window operator takes. */
-export function checkWindowOptions(options: WindowOptions<never, unknown, unknown, unknown>): void {
-  const { aggregate, allowedLateness = 0, earlyResults } = options;
-  if (!aggregate || typeof aggregate.add !== 'function') throw new InvalidArgumentError('windows need an aggregate (counting(), summing(), reducing() or an Aggregator)');
-  if (!(allowedLateness >= 0)) throw new InvalidArgumentError(`allowedLateness must be 0 or more, got ${allowedLateness}`);
-  if (earlyResults !== undefined && !(earlyResults > 0)) throw new InvalidArgumentError(`earlyResults must be a positive interval in ms, got ${earlyResults}`);
-}
-
-const noKey = (): undefined => undefined;
 
 /** One window's per-key accumulators. */
 class Window<K, A> {

@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { Aggregator } from './aggregator.js';
 import type { Timestamped } from './event-time-element.js';
 
@@ -71,3 +72,14 @@ export interface WindowOptions<T, K, A, R> {
 export function windowResultElement<K, R>(key: K, start: number, end: number, result: R, kind: WindowResult<K, R>['kind']): Timestamped<WindowResult<K, R>> {
   return { type: 'event', value: { key, start, end, result, kind }, time: end - 1 };
 }
+
+/** Validates what every window operator takes. */
+export function checkWindowOptions(options: WindowOptions<never, unknown, unknown, unknown>): void {
+  const { aggregate, allowedLateness = 0, earlyResults } = options;
+  if (!aggregate || typeof aggregate.add !== 'function') throw new InvalidArgumentError('windows need an aggregate (counting(), summing(), reducing() or an Aggregator)');
+  if (!(allowedLateness >= 0)) throw new InvalidArgumentError(`allowedLateness must be 0 or more, got ${allowedLateness}`);
+  if (earlyResults !== undefined && !(earlyResults > 0)) throw new InvalidArgumentError(`earlyResults must be a positive interval in ms, got ${earlyResults}`);
+}
+
+/** The key of every value when the options give no `key`. */
+export const noKey = (): undefined => undefined;
