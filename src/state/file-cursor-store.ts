@@ -112,7 +112,13 @@ class FileCursorStore implements CursorStore {
   }
 
   private positions(): Promise<Map<string, string>> {
-    this.loaded ??= this.load().then((positions) => (this.ready = positions));
+    this.loaded ??= this.load().then(
+      (positions) => (this.ready = positions),
+      (error: unknown) => {
+        this.loaded = undefined; // the next call reads again: a retryable failure may have passed
+        throw error;
+      },
+    );
     return this.loaded;
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +62,19 @@ describe('fileCursorStore', () => {
     const error = await store.write('k', 1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CursorStoreError);
     expect((error as CursorStoreError).retryable).toBe(true);
+  });
+
+  it('reads the file again after a failed read: a retryable failure does not stick', async () => {
+    const path = join(dir, 'cursors.json');
+    mkdirSync(path); // unreadable as a file
+    const store = fileCursorStore(path);
+    const error = await store.read('k').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CursorStoreError);
+    expect((error as CursorStoreError).retryable).toBe(true);
+    rmSync(path, { recursive: true });
+    expect(await store.read('k')).toBeUndefined();
+    await store.write('k', 1);
+    expect(await fileCursorStore(path).read('k')).toBe(1);
   });
 
   it('rejects bad keys and positions with InvalidArgumentError', async () => {
