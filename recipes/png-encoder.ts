@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { InvalidArgumentError } from '../src/index.js';
 
 /**
@@ -25,20 +25,7 @@ const FILTER_NONE = 0;
 /** Larger than any chart a bot sends; bounds the memory a bad argument can ask for. */
 const MAX_SIDE = 4096;
 
-/** CRC-32 (ISO 3309, as PNG chunks use it), by table. */
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** length, type, data, CRC of type and data. */
+/** length, type, data, CRC of type and data (zlib's CRC-32 is the one PNG uses). */
 function chunk(type: string, data: Uint8Array): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
