@@ -53,12 +53,18 @@ export class PersistedIdWindow {
     this.now = now;
   }
 
-  /** Reads the stored window (once; later calls share the first read). */
+  /** Reads the stored window (once; later calls share the first read, or read again after a failed one). */
   load(): Promise<void> {
-    this.loading ??= this.store.read<StoredWindow>(this.key).then((stored) => {
-      const horizon = this.now() - this.ttl;
-      for (const [id, seenAt] of stored?.ids ?? []) if (seenAt > horizon && typeof id === 'string') this.ids.set(id, seenAt);
-    });
+    this.loading ??= this.store.read<StoredWindow>(this.key).then(
+      (stored) => {
+        const horizon = this.now() - this.ttl;
+        for (const [id, seenAt] of stored?.ids ?? []) if (seenAt > horizon && typeof id === 'string') this.ids.set(id, seenAt);
+      },
+      (error: unknown) => {
+        this.loading = undefined;
+        throw error;
+      },
+    );
     return this.loading;
   }
 

@@ -18,4 +18,15 @@ describe('PersistedIdWindow', () => {
     now += 60; // c and d are 110 ms old: forgotten; e is 60 ms old
     expect(['c', 'd', 'e'].map((id) => reloaded.has(id))).toEqual([false, false, true]);
   });
+
+  it('reads the store again after a failed read (a webhook receiver answers 503 once, not forever)', async () => {
+    const store = memoryCursorStore();
+    await new PersistedIdWindow(store, 'k').add(['a']);
+    let failures = 1;
+    const flaky = { ...store, read: <P>(key: string) => (failures-- > 0 ? Promise.reject(new Error('unreachable')) : store.read<P>(key)) };
+    const window = new PersistedIdWindow(flaky, 'k');
+    await expect(window.load()).rejects.toThrow('unreachable');
+    await window.load();
+    expect(window.has('a')).toBe(true);
+  });
 });
