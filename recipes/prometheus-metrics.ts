@@ -18,7 +18,14 @@ import { misskeyFromEnv } from '../src/misskey/index.js';
 import { otelTelemetry } from '../src/telemetry/index.js';
 import { isMain } from './is-main.js';
 
-/** Options of {@link prometheusMetrics}. */
+/**
+ * Options of {@link prometheusMetrics}.
+ *
+ * @example
+ * ```ts
+ * const options: PrometheusMetricsOptions = { host: '0.0.0.0', port: 9464 };
+ * ```
+ */
 export interface PrometheusMetricsOptions {
   /** Interface to listen on. @default '127.0.0.1' */
   host?: string;
@@ -26,7 +33,14 @@ export interface PrometheusMetricsOptions {
   port?: number;
 }
 
-/** A `/metrics` endpoint and the telemetry that feeds it. */
+/**
+ * A `/metrics` endpoint and the telemetry that feeds it.
+ *
+ * @example
+ * ```ts
+ * const { telemetry, url, close } = await prometheusMetrics();
+ * ```
+ */
 export interface PrometheusMetrics {
   /** Pass it as the `telemetry` option of the clients. */
   readonly telemetry: Telemetry;
@@ -36,7 +50,16 @@ export interface PrometheusMetrics {
   close(): Promise<void>;
 }
 
-/** Serves the metrics of every client given `telemetry` at `http://host:port/metrics`. */
+/**
+ * Serves the metrics of every client given `telemetry` at `http://host:port/metrics`.
+ *
+ * @example
+ * ```ts
+ * const metrics = await prometheusMetrics({ port: 0 });
+ * const client = misskey({ origin, token, telemetry: metrics.telemetry });
+ * console.log(`scrape ${metrics.url}`);
+ * ```
+ */
 export async function prometheusMetrics(options: PrometheusMetricsOptions = {}): Promise<PrometheusMetrics> {
   const { host = '127.0.0.1', port = 9464 } = options;
   // The exporter's own server cannot tell the port it picked; ours can, and hands it the requests.
