@@ -64,11 +64,13 @@ export class ChannelLink {
   }
 
   /**
-   * Adds a listener. The array is copied at its exact size: `push` onto an empty array reserves 17 slots
+   * Adds a listener; one joining a shared connection already acknowledged is told so at once, as its first
+   * acknowledgement. The array is copied at its exact size: `push` onto an empty array reserves 17 slots
    * (about 140 bytes), paid by every channel subscription, which almost always has one listener.
    */
   addListener(listener: ChannelListener): void {
     this.listeners = [...this.listeners, listener];
+    if (this.acked) listener.acknowledged?.(false);
   }
 
   removeListener(listener: ChannelListener): void {

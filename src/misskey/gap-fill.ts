@@ -135,8 +135,9 @@ export class TimelineGapFiller implements ChannelListener {
   }
 
   acknowledged(reconnected: boolean): void {
-    const resuming = !reconnected && this.resumeFrom !== undefined && this.firstAckAt === undefined;
-    if (!reconnected) this.firstAckAt ??= Date.now();
+    // a listener joining a shared channel during a reconnect hears its first acknowledgement as `reconnected`
+    const resuming = this.resumeFrom !== undefined && this.firstAckAt === undefined;
+    this.firstAckAt ??= Date.now();
     if (resuming) return this.fill({ sinceId: this.resumeFrom as string }, 'resume');
     if (!reconnected || this.buffer) return;
     this.buffer = [];

@@ -2,12 +2,31 @@ import { filter, firstValueFrom, map, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/index.js';
 import type { FetchLike, GapFill } from '../../src/misskey/index.js';
-import { Rig } from './helpers.js';
+import { duringOutage, Rig } from './helpers.js';
 
 const rig = new Rig();
 afterEach(() => rig.dispose());
 
 const ids = (messages: Array<{ type: string; body: unknown }>) => messages.map((m) => (m.body as { id: string }).id);
+
+const noteTexts = (messages: Array<{ body: unknown }>) => messages.map((m) => (m.body as { note?: { text?: string } }).note?.text);
+
+/**
+ * A client whose shared `main` channel is acknowledged (a first subscription resumed from `cursor`), with
+ * one mention ('@admin missed') after `cursor`; `fills` records its gap-fills.
+ */
+async function acknowledgedMainAfterAMention() {
+  const emulator = await rig.emulator();
+  emulator.createNote('alice', { text: '@admin first' });
+  const client = rig.client(emulator);
+  const [cursor] = await firstValueFrom(client.api('i/notifications', { limit: 1 }).pipe(map((list) => list.map((n) => n.id))));
+  emulator.createNote('alice', { text: '@admin missed' });
+  const fills: GapFill[] = [];
+  client.gapFills$.subscribe((fill) => fills.push(fill));
+  rig.record(client.channel('main', undefined, { resumeFrom: cursor }));
+  await emulator.waitFor(() => fills.length === 1);
+  return { emulator, client, cursor, fills };
+}
 
 describe('Misskey resume from a stored cursor', () => {
   it('replays a timeline after the stored note id over HTTP pages, then continues live, each note once', async () => {
@@ -72,6 +91,25 @@ describe('Misskey resume from a stored cursor', () => {
     emulator.createNote('alice', { text: '@admin live' });
     expect(await all).toEqual(['@admin missed 0', '@admin missed 1', '@admin missed 2', '@admin missed 3', '@admin missed 4', '@admin live']);
     expect(fills[0]).toMatchObject({ channel: 'main', reason: 'resume', replayed: 5, complete: true });
+  });
+
+  it('replays for a main subscription that joins the shared main channel after it was acknowledged', async () => {
+    const { emulator, client, cursor, fills } = await acknowledgedMainAfterAMention();
+    const joined = rig.record(client.channel('main', undefined, { resumeFrom: cursor }).pipe(filter((m) => m.type === 'notification')));
+    await emulator.waitFor(() => fills.length === 2);
+    emulator.createNote('alice', { text: '@admin live' });
+    expect(noteTexts(await joined.count(2))).toEqual(['@admin missed', '@admin live']);
+    expect(fills[1]).toMatchObject({ channel: 'main', reason: 'resume', replayed: 1 });
+  });
+
+  it('replays for a main subscription that joins the shared main channel while it reconnects', async () => {
+    const { emulator, client, cursor, fills } = await acknowledgedMainAfterAMention();
+    const joined = await duringOutage(emulator, client, () =>
+      rig.record(client.channel('main', undefined, { resumeFrom: cursor }).pipe(filter((m) => m.type === 'notification'))),
+    );
+    await emulator.waitFor(() => fills.filter((fill) => fill.reason === 'resume').length === 2);
+    emulator.createNote('alice', { text: '@admin live' });
+    expect(noteTexts(await joined.count(2))).toEqual(['@admin missed', '@admin live']);
   });
 
   it('reports an incomplete replay when more was missed than maxPages fetch', async () => {
