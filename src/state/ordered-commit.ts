@@ -227,7 +227,16 @@ class CommitRun<T, R> {
       const failure = error instanceof CursorStoreError ? error : new CursorStoreError(`cannot commit the position of "${this.settings.key}"`, true, { cause: error });
       this.end({ error: this.failure?.error ?? failure });
     };
-    this.settings.store.write(this.settings.key, position).then(written, failed);
+    this.write(position).then(written, failed);
+  }
+
+  /** The store's write as a promise, also when the store throws instead of rejecting (a position that is not JSON). */
+  private write(position: unknown): Promise<void> {
+    try {
+      return this.settings.store.write(this.settings.key, position);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   private finishIfDone(): void {
@@ -268,7 +277,7 @@ class CommitRun<T, R> {
     this.stopWork();
     const { index, position } = this.mark;
     if (index > Math.max(this.committed, this.writing ?? -1)) {
-      this.settings.store.write(this.settings.key, position).then(
+      this.write(position).then(
         () => this.settings.onCommit?.(position),
         () => undefined,
       );

@@ -113,6 +113,15 @@ describe('orderedCommit', () => {
     expect(errors[0]).toBeInstanceOf(CursorStoreError);
   });
 
+  it('errors with CursorStoreError when the store throws instead of rejecting (a position that is not JSON)', async () => {
+    const store = memoryCursorStore(); // its write throws InvalidArgumentError for undefined
+    const errors: unknown[] = [];
+    of(1, 2).pipe(orderedCommit((e) => of(e), { store, key: 'k', position: () => undefined, commitEvery: 1 })).subscribe({ error: (e) => errors.push(e) });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors[0]).toBeInstanceOf(CursorStoreError);
+    expect((errors[0] as CursorStoreError).cause).toBeInstanceOf(InvalidArgumentError);
+  });
+
   it('rejects bad options with InvalidArgumentError', () => {
     const store = memoryCursorStore();
     expect(() => orderedCommit(() => of(1), { store, key: '', position: () => 1 })).toThrow(InvalidArgumentError);
