@@ -10,7 +10,7 @@
  * Ctrl-C or `kill -9` and start it again.
  * @module
  */
-import { concat, defer, filter, from, ignoreElements, map, of, switchMap, tap, type Observable, type ObservableInput } from 'rxjs';
+import { concat, defer, filter, firstValueFrom, from, ignoreElements, map, of, switchMap, tap, type Observable, type ObservableInput } from 'rxjs';
 import { fileCursorStore, orderedCommit, type CursorStore } from '../src/index.js';
 import { misskeyFromEnv, misskeyUserRateLimits, type MisskeyClient, type Note } from '../src/misskey/index.js';
 import { isMain } from './is-main.js';
@@ -53,7 +53,7 @@ export function restartSafeMentions(client: MisskeyClient, options: RestartSafeM
   const cursor$ = defer(async () => {
     const stored = await store.read<string>(key);
     if (stored !== undefined) return stored;
-    const newest = await new Promise<string | undefined>((resolve, reject) => newestNotificationId(client).subscribe({ next: resolve, error: reject }));
+    const newest = await firstValueFrom(newestNotificationId(client));
     if (newest !== undefined) await store.write(key, newest);
     return newest;
   });
