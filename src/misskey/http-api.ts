@@ -149,6 +149,7 @@ export function httpApi(options: HttpApiOptions): HttpCall {
         exchange?.cancel();
         attemptRun?.unsubscribe();
         pause?.unsubscribe();
+        upload?.dispose(); // also a stream never read: the call ended while waiting for the governor
       };
     });
 }

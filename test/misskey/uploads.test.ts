@@ -121,6 +121,17 @@ describe('uploads to the drive (drive/files/create, multipart)', () => {
     expect(upload.values.every((e) => e.phase === 'uploading')).toBe(true);
   });
 
+  it('destroys the stream of an upload unsubscribed while it waits for a rate limit, before any request', async () => {
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator, { http: { rateLimits: { 'drive/files/create': [{ limit: 1, window: 60_000 }] } } });
+    await lastValueFrom(client.uploadFile(png(1024)));
+    const stream = new PassThrough();
+    const waiting = client.uploadFile({ stream, size: 1024 }).subscribe({ error: () => undefined });
+    expect(client.rateLimits.state().queued).toBe(1);
+    waiting.unsubscribe();
+    expect(stream.destroyed).toBe(true);
+  });
+
   it('retries a replayable upload after a 5xx (the server de-duplicates the bytes), but never one from a stream', async () => {
     const emulator = await rig.emulator();
     const client = rig.client(emulator);
