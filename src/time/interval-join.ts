@@ -24,7 +24,14 @@ export interface IntervalJoined<K, L, R> {
   readonly right: Timestamped<R>;
 }
 
-/** Options of {@link intervalJoin}. */
+/**
+ * Options of {@link intervalJoin}.
+ *
+ * @example
+ * ```ts
+ * const options: IntervalJoinOptions<Post, Reply, string> = { leftKey: (p) => p.id, rightKey: (r) => r.postId, upperBound: 10 * 60_000 };
+ * ```
+ */
 export interface IntervalJoinOptions<L, R, K> {
   /** The key of a left value. Required. */
   leftKey: (value: L) => K;

@@ -1,7 +1,14 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { InvalidArgumentError } from '../core/errors.js';
 
-/** Options of {@link KeyedState}. */
+/**
+ * Options of {@link KeyedState}.
+ *
+ * @example
+ * ```ts
+ * const options: KeyedStateOptions<string, number> = { maxKeys: 50_000, ttl: 30 * 60_000 };
+ * ```
+ */
 export interface KeyedStateOptions<K, S> {
   /** Most keys kept; one more evicts the least recently used. @default 10000 */
   maxKeys?: number;
@@ -13,7 +20,14 @@ export interface KeyedStateOptions<K, S> {
   onEvict?: (key: K, state: S, reason: 'capacity' | 'expired') => void;
 }
 
-/** How many keys a {@link KeyedState} has evicted, by reason. */
+/**
+ * How many keys a {@link KeyedState} has evicted, by reason.
+ *
+ * @example
+ * ```ts
+ * const { capacity, expired }: KeyedStateEvictions = state.evictions;
+ * ```
+ */
 export interface KeyedStateEvictions {
   /** Evicted as least recently used, to stay within `maxKeys`. */
   capacity: number;

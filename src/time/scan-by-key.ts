@@ -18,7 +18,14 @@ export interface KeyedScan<K, S, T> {
   readonly value: T;
 }
 
-/** Options of {@link scanByKey}: the bounds of its {@link KeyedState}, and where to read its evictions. */
+/**
+ * Options of {@link scanByKey}: the bounds of its {@link KeyedState}, and where to read its evictions.
+ *
+ * @example
+ * ```ts
+ * const options: ScanByKeyOptions<string, number> = { maxKeys: 10_000, ttl: 60 * 60_000, onState: (s) => (state = s) };
+ * ```
+ */
 export interface ScanByKeyOptions<K, S> extends KeyedStateOptions<K, S> {
   /** Receives the subscription's state store when it starts (to read `size` and `evictions`). @default none */
   onState?: (state: KeyedState<K, S>) => void;

@@ -13,7 +13,14 @@ import type { EventTimeElement, Watermark } from './event-time-element.js';
  */
 export type EventTimeSelector<T> = (value: T, arrival: number) => number;
 
-/** Options of {@link withEventTime}. */
+/**
+ * Options of {@link withEventTime}.
+ *
+ * @example
+ * ```ts
+ * const options: WithEventTimeOptions = { maxLateness: 5_000, idleTimeout: 30_000 };
+ * ```
+ */
 export interface WithEventTimeOptions {
   /**
    * Bounded out-of-orderness: how far behind the newest event time a value may arrive and still be on
