@@ -56,7 +56,8 @@ export function momentoCursorStore(cache: CursorCacheClient, cacheName: string, 
   const writes = new Map<string, KeyWrites>();
 
   const read = async <P>(key: string): Promise<P | undefined> => {
-    const response = await call('get', () => cache.get(cacheName, keyOf(key)));
+    const cacheKey = keyOf(key);
+    const response = await call('get', () => cache.get(cacheName, cacheKey));
     if (response.type === CacheGetResponse.Miss) return undefined;
     if (response.type === CacheGetResponse.Hit) return JSON.parse(response.valueString()) as P;
     throw failure('get', response);
@@ -66,8 +67,14 @@ export function momentoCursorStore(cache: CursorCacheClient, cacheName: string, 
     if (response.type !== CacheSetResponse.Success) throw failure('set', response);
   };
   const write = (key: string, position: unknown): Promise<void> => {
-    const cacheKey = keyOf(key);
-    const text = positionText(position);
+    let cacheKey: string;
+    let text: string;
+    try {
+      cacheKey = keyOf(key);
+      text = positionText(position);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let pending = writes.get(cacheKey);
     if (!pending) {
       pending = new KeyWrites((latest) => set(cacheKey, latest));

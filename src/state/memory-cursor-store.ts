@@ -17,20 +17,21 @@ export function memoryCursorStore(): Omit<Required<CursorStore>, 'close'> & {
 } {
   const positions = new Map<string, string>();
   let writes = 0;
-  const read = <P>(key: string): Promise<P | undefined> => {
+  // async: a bad key or position rejects, as with every store, instead of throwing.
+  const read = async <P>(key: string): Promise<P | undefined> => {
     const text = positions.get(checkCursorKey(key));
-    return Promise.resolve(text === undefined ? undefined : (JSON.parse(text) as P));
+    return text === undefined ? undefined : (JSON.parse(text) as P);
   };
-  const write = (key: string, position: unknown): Promise<void> => {
+  const write = async (key: string, position: unknown): Promise<void> => {
     positions.set(checkCursorKey(key), positionText(position));
     writes += 1;
-    return Promise.resolve();
   };
-  const compareAndSet = (key: string, expected: unknown, next: unknown): Promise<boolean> => {
+  const compareAndSet = async (key: string, expected: unknown, next: unknown): Promise<boolean> => {
     const current = positions.get(checkCursorKey(key));
     const matches = expected === undefined ? current === undefined : current === positionText(expected);
-    if (!matches) return Promise.resolve(false);
-    return write(key, next).then(() => true);
+    if (!matches) return false;
+    await write(key, next);
+    return true;
   };
   return {
     read,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, CursorStoreError } from '../../src/index.js';
+import { AuthenticationError, CursorStoreError, InvalidArgumentError, memoryCursorStore } from '../../src/index.js';
 import { momentoCursorStore } from '../../src/momento/index.js';
 import { emulatorCacheClient } from '../../src/testing/index.js';
 import { MomentoTestBed } from './harness.js';
@@ -33,6 +33,17 @@ describe('momentoCursorStore on the emulator with the real CacheClient', () => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.write('k', i)));
     expect(await store.read('k')).toBe(49);
     expect(emulator.cache.stats.calls.set).toBeLessThan(50);
+    cache.close();
+  });
+
+  it('rejects a bad key or position, as every store does, instead of throwing', async () => {
+    const emulator = await bed.emulator();
+    const cache = emulatorCacheClient(emulator);
+    for (const store of [momentoCursorStore(cache, 'cache'), memoryCursorStore()]) {
+      await expect(store.write('', 1)).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(store.write('k', undefined)).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(store.read('')).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
     cache.close();
   });
 
