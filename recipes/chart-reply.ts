@@ -27,6 +27,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { dedupeBy, retryBackoff, type RateGovernorState, type RetryBackoffOptions } from '../src/index.js';
+import { fitMixi2PostText } from '../src/mixi2/index.js';
 import { renderBarChart, MAX_BARS, type BarChartOptions } from './bar-chart.js';
 import { misskeyChartReplier, mixi2ChartReplier, type ChartPicture, type ChartReplier } from './chart-repliers.js';
 import { effectRetry } from './effect-retry.js';
@@ -110,8 +111,6 @@ export interface ChartReplyOptions {
   scheduler?: SchedulerLike;
 }
 
-const MAX_POST_CHARS = 149;
-
 /**
  * The reply's text: the chart's description addressed to the author, cut to mixi2's 149 characters.
  *
@@ -122,7 +121,7 @@ const MAX_POST_CHARS = 149;
  */
 export function chartReplyText(mention: Mention, description: string): string {
   const who = mention.authorName ? `@${mention.authorName} ` : '';
-  return [...`${who}here is your chart (${description})`].slice(0, MAX_POST_CHARS).join('');
+  return fitMixi2PostText(`${who}here is your chart (${description})`);
 }
 
 /** Times of the `/chart` commands seen, counted per period for the activity chart. */

@@ -10,6 +10,7 @@ import { catchError, concatMap, filter, map, of, tap, type Observable, type Oper
 import { dedupeBy, RateGovernor, retryBackoff, type RetryBackoffOptions } from '../src/index.js';
 import {
   EventReason,
+  fitMixi2PostText,
   isPostCreated,
   type CreatePostResponse,
   type Event,
@@ -50,8 +51,6 @@ export interface MentionReplyOptions {
   scheduler?: SchedulerLike;
 }
 
-const MAX_POST_CHARS = 149;
-
 /**
  * The default reply text: a thank-you to the issuer, cut to mixi2's 149 characters.
  *
@@ -63,7 +62,7 @@ const MAX_POST_CHARS = 149;
 export function defaultReply(post: Post, issuer: User | undefined): string {
   const who = issuer?.name ? `@${issuer.name} ` : '';
   const quoted = post.text.replace(/\s+/g, ' ').trim();
-  return [...`${who}thanks for the mention! You said: “${quoted}”`].slice(0, MAX_POST_CHARS).join('');
+  return fitMixi2PostText(`${who}thanks for the mention! You said: “${quoted}”`);
 }
 
 const isMention = (event: Mixi2EventOf<'postCreatedEvent'>): boolean =>

@@ -58,3 +58,4 @@ export { mixi2WebhookHandler, type Mixi2WebhookHandler, type Mixi2WebhookHandler
 export { mixi2Webhook, type Mixi2WebhookOptions } from './webhook-server.js';
 export { mixi2ReconnectPolicy } from '../core/retry-backoff.js';
 export { mixi2EventTime, timestampMillis } from './event-time.js';
+export { fitMixi2PostText, MIXI2_MAX_POST_CHARS } from './post-text.js';

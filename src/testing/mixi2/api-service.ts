@@ -11,6 +11,7 @@ import type { Mixi2Gate, ServerStatusResponse } from './gate.js';
 import type { EmulatedMediaUploads } from './media-uploads.js';
 import { postMediaOf } from './post-media.js';
 import type { Mixi2Store } from './store.js';
+import { MIXI2_MAX_POST_CHARS } from '../../mixi2/post-text.js';
 
 type Outcome<M extends Mixi2ApiMethod> = ApiResponseOf<M> | ServerStatusResponse;
 type Logic = { [M in Mixi2ApiMethod]: (request: ApiRequestOf<M>) => Outcome<M> };
@@ -18,7 +19,6 @@ type Logic = { [M in Mixi2ApiMethod]: (request: ApiRequestOf<M>) => Outcome<M> }
 const invalid = (details: string): ServerStatusResponse => ({ code: Status.INVALID_ARGUMENT, details });
 const notFound = (details: string): ServerStatusResponse => ({ code: Status.NOT_FOUND, details });
 const denied = (details: string): ServerStatusResponse => ({ code: Status.PERMISSION_DENIED, details });
-const MAX_POST_CHARS = 149;
 const PAGE_SIZE = 50;
 
 /** The emulated API (`application_api.v1.ApplicationService`): auth, limits and the store behind each RPC. */
@@ -63,7 +63,7 @@ function apiLogic(store: Mixi2Store, uploads: EmulatedMediaUploads, uploadBase: 
     getPosts: ({ postIdList }) => ({ posts: postIdList.flatMap((id) => store.posts.get(id) ?? []) }),
     getCommunities: ({ communityIdList }) => ({ communities: communityIdList.flatMap((id) => store.communities.get(id) ?? []) }),
     createPost: (request) => {
-      if ([...request.text].length > MAX_POST_CHARS) return invalid(`text exceeds ${MAX_POST_CHARS} characters`);
+      if ([...request.text].length > MIXI2_MAX_POST_CHARS) return invalid(`text exceeds ${MIXI2_MAX_POST_CHARS} characters`);
       if (request.inReplyToPostId !== undefined && request.quotedPostId !== undefined) return invalid('in_reply_to_post_id and quoted_post_id are mutually exclusive');
       if (request.mediaIdList.length > 4) return invalid('at most 4 media');
       if (!knownMedia(request.mediaIdList)) return invalid('unknown or unfinished media');
