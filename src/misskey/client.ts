@@ -7,7 +7,8 @@ import type { RetryBackoffOptions } from '../core/retry-backoff.js';
 import { ChannelLink, sharedChannelNames, type ChannelListener } from './channel-link.js';
 import { TimelineGapFiller, type GapFill, type GapFillBudget } from './gap-fill.js';
 import { defaultHttpRetry, httpApi } from './http-api.js';
-import { fetchTransport, nodeHttpTransport, type FetchLike } from './http-transport.js';
+import { fetchTransport, type FetchLike, type HttpTransport } from './http-transport.js';
+import { undiciTransport } from './undici-transport.js';
 import type { FileValue } from './file-value.js';
 import { MisskeySession, type MisskeyClientStats } from './session.js';
 import { MisskeyClientTelemetry } from './client-telemetry.js';
@@ -36,7 +37,7 @@ export interface MisskeyOptions {
   token?: string;
   /** WebSocket class: `ws`'s (the default) or a WHATWG-compatible one. @default WebSocket from `ws` */
   WebSocket?: WebSocketConstructor;
-  /** A `fetch` for the HTTP API instead of the built-in keep-alive `node:http` transport. @default node:http transport */
+  /** A `fetch` for the HTTP API instead of the built-in transport (`http.transport` wins over it). @default the built-in undici transport */
   fetch?: FetchLike;
   /**
    * `'current'`: Misskey 10+ (`subNote`/`noteUpdated`, no stream API). `'legacy'`: the older protocol of the
@@ -82,6 +83,12 @@ export interface MisskeyOptions {
    * @default { retry: { initialDelay: 250, multiplier: 2, maxDelay: 5000, maxRetries: 3, jitter: 0.5 }, retryRateLimited: true, timeout: 30000, rateLimits: {}, maxQueued: 10000 }
    */
   http?: {
+    /**
+     * What sends the HTTP calls: {@link undiciTransport} (keep-alive pool, the fastest here),
+     * {@link nodeHttpTransport}, {@link fetchTransport}, or your own {@link HttpTransport}.
+     * @default undiciTransport()
+     */
+    transport?: HttpTransport;
     /** Backoff of 5xx and network failures; `maxRetries: 0` disables retries. @default defaultHttpRetry */
     retry?: RetryBackoffOptions;
     /**
@@ -247,7 +254,7 @@ export function misskey(options: MisskeyOptions): MisskeyClient {
   const untimedHttp = httpApi({
     origin: origin.href,
     token,
-    transport: options.fetch ? fetchTransport(options.fetch) : nodeHttpTransport(),
+    transport: options.http?.transport ?? (options.fetch ? fetchTransport(options.fetch) : undiciTransport()),
     retry: options.http?.retry ?? defaultHttpRetry,
     retryRateLimited: options.http?.retryRateLimited ?? true,
     timeout: options.http?.timeout ?? 30_000,

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { RequestTimeoutError } from '../core/errors.js';
+import { DeadlineSweep } from './deadline-sweep.js';
 import type { MultipartBody } from './multipart-body.js';
 import { pumpUpload } from './upload-pump.js';
 
@@ -70,42 +71,8 @@ export type FetchLike = (
 
 const jsonHeaders = { 'Content-Type': 'application/json' };
 
-function timeoutError(timeoutMs: number): RequestTimeoutError {
+export function timeoutError(timeoutMs: number): RequestTimeoutError {
   return new RequestTimeoutError(`no answer within ${timeoutMs} ms`);
-}
-
-/** Requests in flight with their deadlines, checked by one timer (ticks of the shortest limit / 8) while any is pending. */
-class DeadlineSweep {
-  private readonly pending = new Map<ClientRequest, { deadline: number; timeoutMs: number }>();
-  private timer: NodeJS.Timeout | undefined;
-  private period = Infinity;
-
-  /** Watches `req`: destroyed with {@link RequestTimeoutError} when still pending between `timeoutMs` and `timeoutMs × 9/8` from now. */
-  watch(req: ClientRequest, timeoutMs: number): void {
-    if (!Number.isFinite(timeoutMs)) return;
-    this.pending.set(req, { deadline: Date.now() + timeoutMs, timeoutMs });
-    const period = Math.max(1, timeoutMs / 8);
-    if (this.timer !== undefined && period >= this.period) return;
-    clearInterval(this.timer);
-    this.period = period;
-    this.timer = setInterval(() => this.sweep(), period);
-  }
-
-  settled(req: ClientRequest | undefined): void {
-    if (req === undefined || !this.pending.delete(req) || this.pending.size > 0) return;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.period = Infinity;
-  }
-
-  private sweep(): void {
-    const now = Date.now();
-    for (const [req, { deadline, timeoutMs }] of this.pending) {
-      if (deadline > now) continue;
-      this.settled(req);
-      req.destroy(timeoutError(timeoutMs));
-    }
-  }
 }
 
 /**
@@ -123,7 +90,7 @@ class DeadlineSweep {
 export function nodeHttpTransport(idleMs = 4000): HttpTransport {
   let httpAgent: HttpAgent | undefined;
   let httpsAgent: HttpsAgent | undefined;
-  const deadlines = new DeadlineSweep();
+  const deadlines = new DeadlineSweep<ClientRequest>(timeoutError, (req, error) => req.destroy(error));
   const exchange = (url: string, headers: Record<string, string | number>, timeoutMs: number, sendBody: (req: ClientRequest, fail: (error: unknown) => void) => void): HttpExchange => {
     let cancelled = false;
     const secure = url.startsWith('https:');

@@ -15,6 +15,7 @@ export { misskeyFromEnv, type MisskeyFromEnvOptions } from './client-from-env.js
 export { MisskeyApiError, misskeyErrorOf, type MisskeyErrorBody } from './api-error.js';
 export { parseFrame, isMalformed, type MisskeyFrame, type MalformedFrame, type MalformedReason } from './frame.js';
 export type { GapFill } from './gap-fill.js';
+export { undiciTransport } from './undici-transport.js';
 export { nodeHttpTransport, fetchTransport, type HttpTransport, type UploadTransport, type HttpAnswer, type HttpExchange, type FetchLike } from './http-transport.js';
 export { defaultHttpRetry, type UploadProgressListener } from './http-api.js';
 export { isFileValue, type FileValue, type SizedReadable } from './file-value.js';
