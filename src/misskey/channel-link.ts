@@ -1,4 +1,5 @@
 import type { Subscription } from 'rxjs';
+import type { ChannelFanout } from './channel-fanout.js';
 
 /** Who hears a channel connection: a subscriber, or a gap-filler in front of one. */
 export interface ChannelListener {
@@ -9,7 +10,8 @@ export interface ChannelListener {
 }
 
 /**
- * Channels with `shouldShare` on the server: one connection per name and socket.
+ * Channels with `shouldShare` on the server: one connection per name and socket, whatever the params, and
+ * shared by every subscriber (even those with `send$` or `resumeFrom`, which other channels connect alone).
  * @example
  * ```ts
  * sharedChannelNames.has('main'); // true: every subscriber of main shares one connection
@@ -20,7 +22,8 @@ export const sharedChannelNames: ReadonlySet<string> = new Set(['main', 'drive',
 /**
  * One channel connection on the shared socket: its name and params, the id it currently has (a new one
  * after each reconnect), whether the server acknowledged it, its listeners, and `ch` messages held until
- * the acknowledgement.
+ * the acknowledgement. A connection shared by subscriptions has a `key` (name and canonical params) and a
+ * `fanout` of its subscribers, heard through one listener.
  * @example
  * ```ts
  * const link = new ChannelLink('localTimeline', { withReplies: true });
@@ -37,10 +40,14 @@ export class ChannelLink {
   /** Who hears this connection; replaced, never grown in place (see {@link ChannelLink.addListener}). */
   listeners: ChannelListener[] = [];
   readonly held: Array<{ type: string; body: unknown }> = [];
+  /** The subscribers sharing this connection, when it is shared. */
+  fanout: ChannelFanout | undefined;
 
   constructor(
     readonly name: string,
     readonly params: unknown,
+    /** The key it is shared under in its session; absent for a connection of one subscription. */
+    readonly key?: string,
   ) {}
 
   /** Fans a channel message out to every listener (one for non-shared channels). */

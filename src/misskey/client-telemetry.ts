@@ -29,24 +29,6 @@ export class MisskeyClientTelemetry {
     return timedCall(this.telemetry, { source: 'misskey', operation: 'drive/files/create', kind: 'upload' }, upload);
   }
 
-  /** `listener` counting each message it receives, and each re-acknowledgement (after a reconnect) as a gap. */
-  countingListener(channel: string, listener: ChannelListener & { dispose?(): void }): ChannelListener & { dispose?(): void } {
-    const { telemetry, acknowledgedAt } = this;
-    return {
-      next: (message) => {
-        telemetry.eventsReceived('misskey', 1);
-        listener.next(message);
-      },
-      error: (error) => listener.error(error),
-      acknowledged: (reconnected) => {
-        acknowledgedAt.set(channel, { startTime: Date.now(), started: performance.now() });
-        if (reconnected) telemetry.gapReported('misskey');
-        listener.acknowledged?.(reconnected);
-      },
-      dispose: () => listener.dispose?.(),
-    };
-  }
-
   /** One gap-fill, timed from its channel's latest acknowledgement. */
   gapFilled(fill: GapFill): void {
     const since = this.acknowledgedAt.get(fill.channel);
@@ -62,23 +44,33 @@ export class MisskeyClientTelemetry {
   }
 
   /** `subscriber` counting each message it is given as delivered (a plain object: no operator layer per message). */
-  countingDownstream(subscriber: Subscriber<unknown>): Subscriber<unknown> {
+  countingDownstream(subscriber: Subscriber<unknown>): ChannelListener {
     const { telemetry } = this;
-    const downstream = {
+    return {
       next: (message: unknown) => {
         telemetry.eventsDelivered('misskey', 1);
         subscriber.next(message);
       },
       error: (error: unknown) => subscriber.error(error),
     };
-    // Its users (the gap-filler, the channel link) call only next and error.
-    return downstream as unknown as Subscriber<unknown>;
   }
 
-  /** The session's hooks of skipped frames and dropped outbound messages, for the optional reports implemented. */
-  sessionHooks(): Pick<SessionSettings, 'onFrameSkipped' | 'onOutboundDropped'> {
-    const { telemetry } = this;
+  /** Counts messages a shared connection's fan-out handed to its subscribers as delivered. */
+  readonly countDelivered = (count: number): void => this.telemetry.eventsDelivered('misskey', count);
+
+  /**
+   * The session's hooks: each channel message received (once per connection, however many subscribers share
+   * it), each re-acknowledgement after a reconnect as a gap (its time is where the gap-fill's duration
+   * starts), and skipped frames and dropped outbound messages for the optional reports implemented.
+   */
+  sessionHooks(): Pick<SessionSettings, 'onChannelMessage' | 'onChannelAcknowledged' | 'onFrameSkipped' | 'onOutboundDropped'> {
+    const { telemetry, acknowledgedAt } = this;
     return {
+      onChannelMessage: () => telemetry.eventsReceived('misskey', 1),
+      onChannelAcknowledged: (channel, reconnected) => {
+        acknowledgedAt.set(channel, { startTime: Date.now(), started: performance.now() });
+        if (reconnected) telemetry.gapReported('misskey');
+      },
       ...(telemetry.frameSkipped ? { onFrameSkipped: (reason: FrameSkipReason) => telemetry.frameSkipped?.('misskey', reason) } : {}),
       ...(telemetry.outboundDropped ? { onOutboundDropped: () => telemetry.outboundDropped?.('misskey') } : {}),
     };

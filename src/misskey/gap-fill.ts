@@ -1,4 +1,4 @@
-import { EMPTY, expand, map, type Observable, type Subscriber, type Subscription } from 'rxjs';
+import { EMPTY, expand, map, type Observable, type Subscription } from 'rxjs';
 import type { ChannelListener } from './channel-link.js';
 import type { TimelineEndpoint } from './timeline-endpoints.js';
 import type { Note } from './types.js';
@@ -78,9 +78,10 @@ function nextCursor(notes: readonly Entry[], cursor: Since, limit: number): Sinc
 }
 
 /**
- * Sits between a timeline channel and its subscriber: remembers the last note id, and after every
- * reconnect fetches what was missed with `sinceId`, page after page (each page's newest id is the next
- * page's `sinceId`) until a page is not full or `maxPages` were fetched. It emits the missed notes oldest
+ * Sits between a timeline channel connection and its subscriber (or the fan-out of the subscribers sharing
+ * it: one filler per connection): remembers the last note id, and after every reconnect fetches what was
+ * missed with `sinceId`, page after page (each page's newest id is the next page's `sinceId`) until a page
+ * is not full or `maxPages` were fetched. It emits the missed notes oldest
  * first, then the live notes that arrived meanwhile, skipping those the pages already had. A channel that
  * had delivered no note yet starts from `sinceDate` = 1 ms before it was first acknowledged (client
  * clock; skew shifts it). With `resumeFrom` (a stored id) the first acknowledgement is filled the same
@@ -103,7 +104,8 @@ export class TimelineGapFiller implements ChannelListener {
     private readonly channel: string,
     private readonly timeline: TimelineEndpoint,
     private readonly channelParams: Record<string, unknown>,
-    private readonly downstream: Subscriber<unknown>,
+    /** Where notes go: the subscriber, or the fan-out of the subscribers sharing the connection. */
+    private readonly downstream: Pick<ChannelListener, 'next' | 'error'>,
     private readonly fetchPage: PageFetcher,
     private readonly budget: GapFillBudget,
     private readonly report: (fill: GapFill) => void,

@@ -42,6 +42,10 @@ export interface SessionSettings {
   onFrameSkipped?: (reason: FrameSkipReason) => void;
   /** Told of each outbound message dropped from a full queue. @default none */
   onOutboundDropped?: () => void;
+  /** Told of each channel message received for a live connection (once, however many subscribers share it). @default none */
+  onChannelMessage?: () => void;
+  /** Told of each `connected` acknowledgement of a channel connection, before its listeners; `reconnected` after the first. @default none */
+  onChannelAcknowledged?: (channel: string, reconnected: boolean) => void;
 }
 
 const broadcastTypes = new Set(['emojiAdded', 'emojiUpdated', 'emojiDeleted', 'announcementCreated']);
@@ -202,8 +206,12 @@ export class MisskeySession {
     const { type, body } = frame as MisskeyFrame;
     if (type === 'channel') {
       const routed = routedBody(body);
-      if (routed) this.channels.get(routed.id)?.deliver(routed);
-      else this.skipped('malformed');
+      const link = routed && this.channels.get(routed.id);
+      if (!routed) this.skipped('malformed');
+      else if (link) {
+        this.settings.onChannelMessage?.();
+        link.deliver(routed);
+      }
     } else if (type === 'noteUpdated') {
       if (!this.notes.dispatch(body)) this.skipped('malformed');
     } else if (type === 'connected') this.connected(body);
@@ -229,6 +237,7 @@ export class MisskeySession {
     const id = (body as { id?: unknown } | null)?.id;
     const link = typeof id === 'string' ? this.channels.get(id) : undefined;
     if (!link || link.acked) return;
+    this.settings.onChannelAcknowledged?.(link.name, link.everAcked);
     link.acknowledge();
     for (const { type, body: payload } of link.held.splice(0)) this.send(JSON.stringify({ type: 'ch', body: { id: link.id, type, body: payload } }));
   }
@@ -244,10 +253,10 @@ export class MisskeySession {
 
   // ---- channels ------------------------------------------------------------------------------------
 
-  /** The shared connection of a `shouldShare` channel name, created on first use. */
-  sharedLink(name: string): ChannelLink {
-    let link = this.sharedLinks.get(name);
-    if (!link) this.sharedLinks.set(name, (link = new ChannelLink(name, undefined)));
+  /** The connection shared under `key` (a `shouldShare` name, or a name and canonical params), created with `name` and `params` on first use. */
+  sharedLink(key: string, name: string, params: unknown): ChannelLink {
+    let link = this.sharedLinks.get(key);
+    if (!link) this.sharedLinks.set(key, (link = new ChannelLink(name, params, key)));
     return link;
   }
 
@@ -263,7 +272,7 @@ export class MisskeySession {
     if (!link.attached) return;
     link.attached = false;
     this.liveChannels.delete(link);
-    if (this.sharedLinks.get(link.name) === link) this.sharedLinks.delete(link.name);
+    if (link.key !== undefined && this.sharedLinks.get(link.key) === link) this.sharedLinks.delete(link.key);
     link.ackTimer?.unsubscribe();
     link.ackTimer = undefined;
     link.held.length = 0;

@@ -37,6 +37,24 @@ describe('Misskey telemetry', () => {
     await expectNoSecrets(otel, [emulator.users['admin']!.token]);
   });
 
+  it('counts a message of a shared channel connection once as received and once per subscriber as delivered, its gap once', async () => {
+    const otel = otelHarness();
+    const emulator = await rig.emulator();
+    const client = rig.client(emulator, { telemetry: otel.telemetry });
+    const locals = [0, 1, 2].map(() => rig.record(client.channel('localTimeline')));
+    await until(() => emulator.stats().channels === 1, 'connected');
+    emulator.createNote('alice', { text: 'n0' });
+    for (const local of locals) await local.count(1);
+    expect(await otel.value('streamrx.events.received', misskey)).toBe(1);
+    expect(await otel.value('streamrx.events.delivered', misskey)).toBe(3);
+
+    await duringOutage(emulator, client, () => emulator.createNote('alice', { text: 'missed' }));
+    for (const local of locals) await local.count(2);
+    expect(await otel.value('streamrx.gaps', misskey)).toBe(1);
+    expect(await otel.value('streamrx.events.delivered', misskey)).toBe(6);
+    expect(await otel.value('streamrx.gap_fill.recovered', { ...misskey, 'streamrx.channel': 'localTimeline', 'streamrx.gap_fill.complete': true })).toBe(1);
+  });
+
   it('times API calls by endpoint and outcome, and records the wait a 429 imposed on the retry', async () => {
     const otel = otelHarness();
     const emulator = await rig.emulator();
