@@ -154,14 +154,14 @@ export interface RateLimitsView {
 /** A Misskey client: cold Observables over one shared socket and the HTTP API. */
 export interface MisskeyClient {
   /**
-   * Messages of channel `name` with `params`. Subscriptions with the same name and params (compared as JSON
-   * with sorted keys; none and `{}` are the same) share one server channel connection, as misskey-js's
-   * `useChannel` does: the first connects it, the last one leaving disconnects it, a reconnect connects it
-   * once and gap-fills it once for all, and a subscriber joining it later gets the messages from then on.
-   * A subscription with `send$` or `resumeFrom` has a connection of its own (its outbound messages and its
-   * start are its own), except on the channels the server shares by name (`main`, `drive`, `serverStats`,
-   * `queueStats`, `admin`, `reversi`), which have one connection per name for every subscriber. A rejected
-   * connect ({@link streamrx!ChannelRejectedError}) reaches every subscriber of the connection; one
+   * Messages of channel `name` with `params`. Subscriptions with the same name and params (compared as JSON with
+   * sorted keys; none and `{}` are the same) share one server channel connection (misskey-js's `useChannel`
+   * pools only channels used without params): the first connects it, the last one leaving disconnects it, a
+   * reconnect connects it once and gap-fills it once for all, and a subscriber joining it later gets the
+   * messages from then on. A subscription with `send$` or `resumeFrom` has a connection of its own (its outbound
+   * messages and its start are its own), except on the channels the server shares by name (`main`, `drive`,
+   * `serverStats`, `queueStats`, `admin`, `reversi`), which have one connection per name for every subscriber. A
+   * rejected connect ({@link streamrx!ChannelRejectedError}) reaches every subscriber of the connection; one
    * subscriber unsubscribing or failing leaves the others' messages alone.
    * @example
    * ```ts
