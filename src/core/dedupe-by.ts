@@ -1,5 +1,6 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import { InvalidArgumentError } from './errors.js';
+import { ValueSubscriber } from './value-subscriber.js';
 
 /** Options of {@link dedupeBy}. */
 export interface DedupeOptions {
@@ -15,6 +16,7 @@ export interface DedupeOptions {
  * Drops values whose key was already seen within a bounded window: at most `capacity` keys (oldest
  * forgotten first), each for at most `ttl` ms after it was first seen. Memory stays bounded however long
  * the stream runs. For at-least-once inputs: webhook retries, reconnect overlaps, gap-fill against live.
+ * A `key` function that throws ends the stream with its error, as a throwing `map` projection does.
  *
  * @example
  * ```ts
@@ -26,21 +28,19 @@ export function dedupeBy<T, K>(key: (value: T) => K, options: DedupeOptions = {}
   if (!(capacity >= 1)) throw new InvalidArgumentError(`dedupeBy capacity must be at least 1, got ${capacity}`);
   return (source) =>
     new Observable<T>((subscriber) => {
-      const window = ttl === Infinity ? new KeyRing<K>(capacity) : new DedupeWindow<K>(capacity);
-      return source.subscribe({
-        next: (value) => {
-          const now = ttl === Infinity ? 0 : scheduler.now();
-          if (window.remember(key(value), now, now + ttl)) subscriber.next(value);
-        },
-        error: (e) => subscriber.error(e),
-        complete: () => subscriber.complete(),
-      });
+      const window = ttl === Infinity ? new KeyRing<K>(capacity) : new DedupeWindow<K>(capacity, ttl, scheduler);
+      return source.subscribe(
+        new ValueSubscriber<T>(subscriber, (value) => {
+          if (window.remember(key(value))) subscriber.next(value);
+        }),
+      );
     });
 }
 
 /**
- * The window without expiry: the last `capacity` distinct keys in a ring, a Set for membership. Three Set
- * operations per new key (has, delete of the oldest, add) against four Map operations in {@link DedupeWindow}.
+ * The window without expiry: the last `capacity` distinct keys in a ring, a Set for membership. Two Set
+ * operations per new key (add, whose size change says whether the key was new, and delete of the oldest)
+ * against four Map operations in {@link DedupeWindow}; a repeat costs one.
  */
 class KeyRing<K> {
   private readonly seen = new Set<K>();
@@ -53,11 +53,12 @@ class KeyRing<K> {
 
   /** Records `key` unless it is among the last `capacity` keys; returns whether it was new. */
   remember(key: K): boolean {
-    if (this.seen.has(key)) return false;
-    if (this.seen.size === this.capacity) this.seen.delete(this.keys[this.head] as K);
+    const sizeBefore = this.seen.size;
+    this.seen.add(key);
+    if (this.seen.size === sizeBefore) return false;
+    if (sizeBefore === this.capacity) this.seen.delete(this.keys[this.head] as K);
     this.keys[this.head] = key;
     this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
-    this.seen.add(key);
     return true;
   }
 }
@@ -74,13 +75,19 @@ class DedupeWindow<K> {
   private head = 0;
   private count = 0;
 
-  constructor(private readonly capacity: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly ttl: number,
+    private readonly scheduler: SchedulerLike,
+  ) {
     this.keys = new Array<K>(capacity);
     this.untils = new Array<number>(capacity);
   }
 
   /** Records `key` unless it is remembered and unexpired; returns whether it was new. */
-  remember(key: K, now: number, until: number): boolean {
+  remember(key: K): boolean {
+    const now = this.scheduler.now();
+    const until = now + this.ttl;
     const known = this.seenUntil.get(key);
     if (known !== undefined && known > now) return false;
     while (this.count > 0 && (this.count === this.capacity || this.untils[this.head]! <= now)) this.forgetOldest();

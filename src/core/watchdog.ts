@@ -1,5 +1,6 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import { IdleTimeoutError } from './errors.js';
+import { ValueSubscriber } from './value-subscriber.js';
 
 /** Options of {@link watchdog}. */
 export interface WatchdogOptions {
@@ -41,14 +42,12 @@ export function watchdog<T>(idleMs: number, options: WatchdogOptions = {}): Mono
         lastLife = scheduler.now();
       };
       const heartbeatSubscription = heartbeats?.subscribe({ next: alive, error: (e) => subscriber.error(e) });
-      const sourceSubscription = source.subscribe({
-        next: (value) => {
+      const sourceSubscription = source.subscribe(
+        new ValueSubscriber<T>(subscriber, (value) => {
           lastLife = scheduler.now();
           subscriber.next(value);
-        },
-        error: (e) => subscriber.error(e),
-        complete: () => subscriber.complete(),
-      });
+        }),
+      );
       return () => {
         timer?.unsubscribe();
         heartbeatSubscription?.unsubscribe();

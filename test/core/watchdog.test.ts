@@ -37,13 +37,16 @@ describe('watchdog', () => {
     });
   });
 
-  it('releases its timer and heartbeat subscription on unsubscribe', () => {
+  it('releases its timer, heartbeat and source subscriptions on unsubscribe', () => {
     const virtual = new VirtualTimeScheduler();
     const heartbeats = new Subject<void>();
-    const subscription = new Subject<number>().pipe(watchdog(100, { heartbeats, scheduler: virtual })).subscribe();
+    const source = new Subject<number>();
+    const subscription = source.pipe(watchdog(100, { heartbeats, scheduler: virtual })).subscribe();
     expect(heartbeats.observed).toBe(true);
+    expect(source.observed).toBe(true);
     subscription.unsubscribe();
     expect(heartbeats.observed).toBe(false);
+    expect(source.observed).toBe(false);
     expect(virtual.actions.filter((a) => !a.closed)).toHaveLength(0);
   });
 
