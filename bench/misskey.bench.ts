@@ -640,6 +640,7 @@ function memoryComparisons(): Comparison[] {
   const sink = { n: 0 };
   const count = (): void => void sink.n++;
   const ourNotes = withClient('admin-token', (client) => ids.map((id) => client.noteUpdates(id).subscribe(count)));
+  const ourNoteSet = withClient('admin-token', (client) => [client.noteUpdates(ids).subscribe(count)]);
   const jsNotes = withStream('bob-token', (stream) => {
     const handlers = ids.map((id) => {
       stream.send('subNote', { id });
@@ -674,6 +675,17 @@ function memoryComparisons(): Comparison[] {
       ...lifecycle,
       baseline: bytesPer(jsNotes, notesHeld),
       subject: bytesPer(ourNotes, notesHeld),
+      note: (baseline, subject) =>
+        `heap after forced GC: misskey-js ${Math.round(baseline)} B, streamrx ${Math.round(subject)} B per followed note ` +
+        '(a subscription per note: an rxjs Subscriber with its teardown is about 460 B by itself)',
+    },
+    {
+      name: 'misskey memory: noteUpdates(ids) following 10,000 notes in one subscription vs misskey-js subNote + noteUpdated listener',
+      unit,
+      goal: '<= 1.0',
+      ...lifecycle,
+      baseline: bytesPer(jsNotes, notesHeld),
+      subject: bytesPer(ourNoteSet, notesHeld),
       note: (baseline, subject) => `heap after forced GC: misskey-js ${Math.round(baseline)} B, streamrx ${Math.round(subject)} B per followed note`,
     },
     {
