@@ -1,9 +1,6 @@
-import { Metadata, status as Status, type CallOptions, type Client } from '@grpc/grpc-js';
-import { catchError, defer, from, Observable, of, switchMap, throwError } from 'rxjs';
-import { InvalidArgumentError } from '../core/errors.js';
-import type { Mixi2Auth } from './auth.js';
-import { grpcErrorToStreamRx, isGrpcStatusError } from './grpc-errors.js';
+import type { Observable } from 'rxjs';
 import type { RpcGovernance } from './rpc-governor.js';
+import { unaryCall, type UnaryCallContext, type UnaryRpc } from './unary-call.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { timedCall } from '../telemetry/timed-call.js';
 import {
@@ -133,14 +130,7 @@ const requestCodecs: { readonly [M in Mixi2ApiMethod]: RequestCodec<ApiRequestOf
 };
 
 /** What the API needs from its client. */
-export interface ApiContext {
-  auth: Mixi2Auth;
-  authKey: string | undefined;
-  /** Lends the gRPC client for the duration of one call. */
-  acquire(): Client;
-  release(): void;
-  /** Per-call deadline in milliseconds. */
-  timeout: number;
+export interface ApiContext extends Omit<UnaryCallContext, 'observe'> {
   /** Paces each call and reads each answer's rate-limit metadata. */
   governance: RpcGovernance;
   /** Told about every call once it ended. */
@@ -149,78 +139,29 @@ export interface ApiContext {
 
 /** Builds the {@link Mixi2Api} object over a lent gRPC client. */
 export function createApi(context: ApiContext): Mixi2Api {
+  const { governance, telemetry, ...rest } = context;
+  const callContext: UnaryCallContext = governance.observe ? { ...rest, observe: governance.observe } : rest;
   const api: Partial<Record<Mixi2ApiMethod, unknown>> = {};
   for (const method of Object.keys(requestCodecs) as Mixi2ApiMethod[]) {
-    api[method] = (request: unknown = {}) => callApi(context, method, request);
+    const rpc = unaryRpcOf(method);
+    const target = { source: 'mixi2', operation: rpc.rpcName, kind: 'call' } as const;
+    api[method] = (request: unknown = {}) => timedCall(telemetry, target, governance.govern(method, unaryCall(callContext, rpc, request)));
   }
   return api as Mixi2Api;
 }
 
-function callApi<M extends Mixi2ApiMethod>(context: ApiContext, method: M, partial: unknown): Observable<ApiResponseOf<M>> {
-  const definition = ApplicationServiceService[method];
-  const rpcName = definition.path.slice(definition.path.lastIndexOf('/') + 1);
-  const once = (refresh: boolean): Observable<ApiResponseOf<M>> =>
-    tokenFor(context.auth, refresh).pipe(
-      switchMap((token) => unaryCall<M>(context, method, token, partial)),
-      catchError((error: unknown) =>
-        !refresh && isGrpcStatusError(error) && error.code === Status.UNAUTHENTICATED
-          ? once(true)
-          : throwError(() => grpcErrorToStreamRx(error, rpcName)),
-      ),
-    );
-  return timedCall(context.telemetry, { source: 'mixi2', operation: rpcName, kind: 'call' }, context.governance.govern(method, once(false)));
-}
-
-/** The token as an Observable: synchronous when the auth has a valid one cached, so the call starts at once. */
-function tokenFor(auth: Mixi2Auth, refresh: boolean): Observable<string> {
-  return defer(() => {
-    const current = refresh ? undefined : auth.currentToken?.();
-    return current === undefined ? from(auth.token({ refresh })) : of(current);
-  });
-}
-
-function unaryCall<M extends Mixi2ApiMethod>(context: ApiContext, method: M, token: string, partial: unknown): Observable<ApiResponseOf<M>> {
-  return new Observable<ApiResponseOf<M>>((subscriber) => {
-    const definition = ApplicationServiceService[method] as unknown as {
-      path: string;
-      requestSerialize: (value: unknown) => Buffer;
-      responseDeserialize: (value: Buffer) => ApiResponseOf<M>;
-    };
-    let request: ApiRequestOf<M>;
-    try {
-      request = (requestCodecs[method].fromPartial as (object: unknown) => ApiRequestOf<M>)(partial);
-    } catch (error) {
-      subscriber.error(new InvalidArgumentError(`${method}: the request does not fit ${method}'s request message`, { cause: error }));
-      return undefined;
-    }
-    const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${token}`);
-    if (context.authKey !== undefined) metadata.set('x-auth-key', context.authKey);
-    const options: Partial<CallOptions> = context.timeout === Infinity ? {} : { deadline: Date.now() + context.timeout };
-    const client = context.acquire();
-    let done = false;
-    let outcome: { error: unknown } | { response: ApiResponseOf<M> } = { error: new Error(`${method}: empty response`) };
-    const call = client.makeUnaryRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, metadata, options, (error, response) => {
-      if (error) outcome = { error };
-      else if (response !== undefined) outcome = { response };
-    });
-    // grpc-js emits 'status' right after the callback: the answer is delivered once its trailers are read,
-    // so that the governor knows the remaining budget before the caller sends its next call.
-    call.on('metadata', (headers) => context.governance.observe(method, headers));
-    call.on('status', ({ metadata: trailers }) => {
-      if (done) return;
-      done = true;
-      context.release();
-      context.governance.observe(method, trailers);
-      if ('error' in outcome) return subscriber.error(outcome.error);
-      subscriber.next(outcome.response);
-      subscriber.complete();
-    });
-    return () => {
-      if (done) return;
-      done = true;
-      call.cancel();
-      context.release();
-    };
-  });
+function unaryRpcOf<M extends Mixi2ApiMethod>(method: M): UnaryRpc<ApiResponseOf<M>> {
+  const definition = ApplicationServiceService[method] as unknown as {
+    path: string;
+    requestSerialize: (value: unknown) => Buffer;
+    responseDeserialize: (value: Buffer) => ApiResponseOf<M>;
+  };
+  return {
+    method,
+    rpcName: definition.path.slice(definition.path.lastIndexOf('/') + 1),
+    path: definition.path,
+    requestSerialize: definition.requestSerialize,
+    responseDeserialize: definition.responseDeserialize,
+    fromPartial: requestCodecs[method].fromPartial as (partial: unknown) => ApiRequestOf<M>,
+  };
 }

@@ -57,8 +57,8 @@ export interface RpcGovernance {
   readonly governor: RateGovernor;
   /** `call` paced by `method`'s budget, retried after RESOURCE_EXHAUSTED as configured. */
   govern<R>(method: Mixi2ApiMethod, call: Observable<R>): Observable<R>;
-  /** Reads `ratelimit-*` and `retry-after` of an answer's headers or trailers. */
-  observe(method: Mixi2ApiMethod, metadata: Metadata): void;
+  /** Reads `ratelimit-*` and `retry-after` of an answer's headers or trailers; absent when nothing is paced (calls then skip reading them). */
+  observe?: (method: Mixi2ApiMethod, metadata: Metadata) => void;
 }
 
 /** Who is told about the governance's waits, queue and retries (the client's telemetry). */
@@ -76,7 +76,7 @@ export interface RpcGovernanceHooks {
  * exists, empty, so `client.rateLimits.state()` still answers).
  */
 export function rpcGovernance(options: Mixi2RateLimitOptions | false | undefined, hooks: RpcGovernanceHooks = {}): RpcGovernance {
-  if (options === false) return { governor: new RateGovernor(), govern: (_method, call) => call, observe: () => undefined };
+  if (options === false) return { governor: new RateGovernor(), govern: (_method, call) => call };
   const { onWaited, onQueueChanged, onRateLimitRetried } = hooks;
   const {
     rules = {},

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError, InvalidArgumentError, PermissionError, RateLimitError } from '../../src/core/errors.js';
+import { ApiError, InvalidArgumentError, PermissionError, RateLimitError, RequestTimeoutError } from '../../src/core/errors.js';
 import {
   clientCredentials,
   mixi2Client,
@@ -42,6 +42,22 @@ describe('mixi2 client.api', () => {
     expect(world.emulator.calls.map((c) => c.token)).toEqual(['stale-token', valid]);
     await firstValueFrom(client.api.getUsers({ userIdList: ['user-alice'] }));
     expect(asked).toHaveLength(1);
+  });
+
+  it('waits for token() when the auth caches nothing, and sends nothing when unsubscribed while it waits', async () => {
+    world = await startWorld();
+    const { clientId, clientSecret, tokenUrl } = world.emulator;
+    const valid = await clientCredentials({ clientId, clientSecret, tokenUrl }).token();
+    let answer: (token: string) => void = () => undefined;
+    const auth = { token: () => new Promise<string>((resolve) => (answer = resolve)) };
+    const client = mixi2Client({ auth, apiAddress: world.emulator.apiAddress, credentials: world.emulator.credentials, apiLinger: 0, rateLimits: false });
+    const left = client.api.getUsers({ userIdList: ['user-alice'] }).subscribe();
+    left.unsubscribe();
+    answer(valid);
+    const answered = firstValueFrom(client.api.getUsers({ userIdList: ['user-bob'] }));
+    answer(valid);
+    await expect(answered).resolves.toMatchObject({ users: [{ userId: 'user-bob' }] });
+    expect(world.emulator.calls.map((c) => c.method)).toEqual(['GetUsers']);
   });
 
   it('round-trips the read RPCs with their fields', async () => {
@@ -215,8 +231,12 @@ describe('mixi2 client.api', () => {
     expect(world.emulator.stats().tokenRequests).toBe(2);
   });
 
-  it('is cold and cancels on unsubscribe', async () => {
-    world = await startWorld();
+  // Both settings: with the governor an answer is delivered once its trailers were read, without it at once.
+  it.each([
+    ['with the rate governor', {}],
+    ['with rateLimits: false', { rateLimits: false as const }],
+  ])('is cold and cancels on unsubscribe (%s)', async (_, client) => {
+    world = await startWorld({ client });
     const call$ = world.client.api.createPost({ text: 'never sent' });
     await firstValueFrom(world.client.api.getUsers({}));
     expect(world.emulator.calls.map((c) => c.method)).toEqual(['GetUsers']);
@@ -227,5 +247,16 @@ describe('mixi2 client.api', () => {
     subscription.unsubscribe();
     await until(() => world?.emulator.stats().cancelledCalls === 1, 'server-side cancellation');
     expect(errors).toEqual([]);
+  });
+
+  it.each([
+    ['with the rate governor', {}],
+    ['with rateLimits: false', { rateLimits: false as const }],
+  ])('ends a call still unanswered at apiTimeout with RequestTimeoutError, and the next call goes through (%s)', async (_, client) => {
+    world = await startWorld({ client: { ...client, apiTimeout: 50 } });
+    world.emulator.holdApiCalls();
+    await expect(firstValueFrom(world.client.api.getUsers({}))).rejects.toBeInstanceOf(RequestTimeoutError);
+    world.emulator.holdApiCalls(false);
+    await expect(firstValueFrom(world.client.api.getUsers({ userIdList: ['user-bob'] }))).resolves.toMatchObject({ users: [{ userId: 'user-bob' }] });
   });
 });
